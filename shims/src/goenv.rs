@@ -40,15 +40,14 @@ pub fn read(getenv: &dyn Fn(&str) -> Option<String>) -> GoSettings {
         gotoolchain: from_env("GOTOOLCHAIN"),
         gowork: from_env("GOWORK"),
     };
-    if settings.gotoolchain.is_none() || settings.gowork.is_none() {
-        if let Some(file) = env_file(getenv) {
-            let text = std::fs::read_to_string(&file).unwrap_or_default();
-            if settings.gotoolchain.is_none() {
-                settings.gotoolchain = lookup(&text, "GOTOOLCHAIN", &file);
-            }
-            if settings.gowork.is_none() {
-                settings.gowork = lookup(&text, "GOWORK", &file);
-            }
+    let unset = settings.gotoolchain.is_none() || settings.gowork.is_none();
+    if unset && let Some(file) = env_file(getenv) {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        if settings.gotoolchain.is_none() {
+            settings.gotoolchain = lookup(&text, "GOTOOLCHAIN", &file);
+        }
+        if settings.gowork.is_none() {
+            settings.gowork = lookup(&text, "GOWORK", &file);
         }
     }
     settings

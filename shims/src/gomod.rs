@@ -98,7 +98,7 @@ pub fn required_toolchain(
     };
     // Go takes the toolchain line, then lets a newer go line override it.
     Ok(match (toolchain, go) {
-        (Some((tool, tool_line)), Some((go, go_line)))
+        (Some((tool, _)), Some((go, go_line)))
             if go.go_cmp(&tool) == std::cmp::Ordering::Greater =>
         {
             Some((go.first_release(), Decider::GoLine, go_line))
