@@ -187,7 +187,8 @@ mod tests {
     #[test]
     fn required_toolchain_table() {
         use Decider::*;
-        let rows: &[(&str, Result<Option<(&str, Decider, usize)>, &str>)] = &[
+        type Want = Result<Option<(&'static str, Decider, usize)>, &'static str>;
+        let rows: &[(&str, Want)] = &[
             (
                 "go 1.22\ntoolchain go1.22.4",
                 Ok(Some(("go1.22.4", ToolchainLine, 2))),
