@@ -1,1 +1,41 @@
-fn main() {}
+//! gopin: parse the command line, run the command, turn errors into reports and exit codes
+//! (0 success, 1 failure, 2 usage; clap exits 2 on its own).
+
+mod cli;
+mod commands;
+mod config;
+mod ctx;
+mod error;
+mod http;
+mod index;
+mod output;
+mod platform;
+mod retry;
+mod system_go;
+mod toolchain;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    output::set_quiet(cli.quiet);
+    let result = ctx::Ctx::from_env().and_then(|ctx| commands::run(cli.command, &ctx));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // `gopin ls-remote | head`: the reader left; that is not a failure.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            output::error(&error::report_of(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

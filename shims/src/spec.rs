@@ -74,12 +74,15 @@ impl Fuzzy {
 
     /// True when `v` is a stable official release on this line.
     pub fn matches(&self, v: &Version) -> bool {
-        if v.is_prerelease() || !v.suffix().is_empty() {
-            return false;
-        }
+        !v.is_prerelease() && self.on_line(v)
+    }
+
+    /// True when `v` is an official release on this line, prereleases included (for listings
+    /// that show them).
+    pub fn on_line(&self, v: &Version) -> bool {
         let major_ok = self.major.as_deref().is_none_or(|m| m == v.major());
         let minor_ok = self.minor.as_deref().is_none_or(|m| m == v.minor());
-        major_ok && minor_ok
+        v.suffix().is_empty() && major_ok && minor_ok
     }
 
     /// The newest matching version from a list.

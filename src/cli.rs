@@ -1,0 +1,44 @@
+//! The command line: one subcommand per file under `commands/`.
+
+use crate::commands;
+use clap::{Parser, Subcommand};
+
+/// Install Go toolchains and run the right one in every directory.
+///
+/// gopin picks the Go version for a directory from GOPIN_TOOLCHAIN, GOTOOLCHAIN, the nearest
+/// .go-version, .tool-versions, go.work or go.mod, and the default, the same way everywhere.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gopin",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Print no informational messages (data, warnings and errors still print)
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the Go version selected here and why
+    Current(commands::current::Args),
+    /// Explain the whole decision: each rule, each file read, what won, what go will do
+    Why(commands::why::Args),
+    /// Print the path of the go binary (or another tool) that runs here
+    Which(commands::which::Args),
+    /// Show or set the global default version
+    Default(commands::default::Args),
+    /// Write the exact version to .go-version in this directory, or remove it
+    Pin(commands::pin::Args),
+    /// List installed versions, marking the default and the one selected here
+    #[command(visible_alias = "ls")]
+    List(commands::list::Args),
+    /// List the versions in the download index that have an archive for this platform
+    #[command(name = "list-remote", visible_alias = "ls-remote")]
+    ListRemote(commands::list_remote::Args),
+}

@@ -1,0 +1,64 @@
+//! `gopin default [SPEC]`: show or set the global default (stored as one exact version).
+
+use crate::ctx::Ctx;
+use crate::error::user;
+use crate::index::cache::write_atomic;
+use crate::output;
+use crate::toolchain;
+use anyhow::{Context, Result};
+use gopin_shim::version_file::{self, FileError};
+use gopin_shim::{Report, Spec};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The version to make the default (1.22.10, 1.22, latest, system); none shows it
+    spec: Option<String>,
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
+    let path = ctx.root.default_file();
+    let Some(text) = args.spec else {
+        let content = match std::fs::read_to_string(&path) {
+            Ok(content) => content,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(user(
+                    Report::new("no default version is set")
+                        .hint("set one with `gopin default 1.22`"),
+                ));
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        let found = version_file::parse_go_version(&content).map_err(|e| match e {
+            FileError::Empty => user(
+                Report::new(format!("{} holds no version", path.display()))
+                    .hint("set one with `gopin default 1.22`"),
+            ),
+            FileError::BadSpec { line, text } => user(
+                Report::new(format!(
+                    "invalid line in {}:{line}: {text:?}",
+                    path.display()
+                ))
+                .hint("set it again with `gopin default 1.22`"),
+            ),
+        })?;
+        output::data(found.spec)?;
+        return Ok(());
+    };
+    let spec = toolchain::parse_spec(&text)?;
+    let stored = match toolchain::resolve_spec(ctx, &spec)? {
+        Some(version) => Spec::Exact(version),
+        None => Spec::System,
+    };
+    write_atomic(&path, format!("{stored}\n").as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    output::info(format_args!("default set to {stored}"));
+    if let Spec::Exact(version) = &stored
+        && toolchain::installed_goroot(ctx, version).is_none()
+    {
+        output::info(format_args!(
+            "note: {version} is not installed yet; run `gopin install {}`",
+            version.bare()
+        ));
+    }
+    Ok(())
+}

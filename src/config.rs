@@ -1,0 +1,169 @@
+//! gopin's settings from the environment (PRODUCT.md sections 1 and 6), read and checked once.
+//!
+//! A bad value is an error naming the variable, never silently replaced by a default.
+
+use crate::error::bad_variable;
+use anyhow::Result;
+use std::time::Duration;
+
+pub const DEFAULT_INDEX_URL: &str = "https://go.dev/dl/?mode=json&include=all";
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `GOPIN_INDEX_URL`: tried in order.
+    pub index_urls: Vec<String>,
+    /// `GOPIN_OFFLINE=1`: never touch the network.
+    pub offline: bool,
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    /// Retries after the first try of a transient failure.
+    pub retries: u32,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config> {
+        Config::from_lookup(&|key| std::env::var(key).ok().filter(|v| !v.is_empty()))
+    }
+
+    pub fn from_lookup(get: &dyn Fn(&str) -> Option<String>) -> Result<Config> {
+        Ok(Config {
+            index_urls: url_list(get, "GOPIN_INDEX_URL", DEFAULT_INDEX_URL)?,
+            offline: flag(get, "GOPIN_OFFLINE")?,
+            connect_timeout: seconds(get, "GOPIN_CONNECT_TIMEOUT", 10)?,
+            read_timeout: seconds(get, "GOPIN_READ_TIMEOUT", 30)?,
+            retries: number(get, "GOPIN_RETRIES", 4)?,
+        })
+    }
+}
+
+fn url_list(get: &dyn Fn(&str) -> Option<String>, var: &str, default: &str) -> Result<Vec<String>> {
+    let value = get(var).unwrap_or_else(|| default.to_owned());
+    let urls: Vec<String> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_owned)
+        .collect();
+    for url in &urls {
+        if !(url.starts_with("https://")
+            || url.starts_with("http://")
+            || url.starts_with("file://"))
+        {
+            return Err(bad_variable(
+                var,
+                &value,
+                &format!("{url:?} is not an https://, http:// or file:// URL"),
+                format!("set {var} to a comma-separated list of URLs, or `unset {var}`"),
+            ));
+        }
+    }
+    if urls.is_empty() {
+        return Err(bad_variable(
+            var,
+            &value,
+            "it holds no URL",
+            format!("`unset {var}` to use {default}"),
+        ));
+    }
+    Ok(urls)
+}
+
+fn flag(get: &dyn Fn(&str) -> Option<String>, var: &str) -> Result<bool> {
+    match get(var).as_deref() {
+        None | Some("0") | Some("false") | Some("no") => Ok(false),
+        Some("1") | Some("true") | Some("yes") => Ok(true),
+        Some(other) => Err(bad_variable(
+            var,
+            other,
+            "expected 1 or 0",
+            format!("`export {var}=1`"),
+        )),
+    }
+}
+
+fn number(get: &dyn Fn(&str) -> Option<String>, var: &str, default: u32) -> Result<u32> {
+    match get(var) {
+        None => Ok(default),
+        Some(text) => match text.parse() {
+            Ok(n) => Ok(n),
+            Err(_) => Err(bad_variable(
+                var,
+                &text,
+                "expected a whole number",
+                format!("`export {var}={default}`"),
+            )),
+        },
+    }
+}
+
+fn seconds(get: &dyn Fn(&str) -> Option<String>, var: &str, default: u64) -> Result<Duration> {
+    match get(var) {
+        None => Ok(Duration::from_secs(default)),
+        Some(text) => match text.parse::<f64>() {
+            Ok(secs) if secs > 0.0 && secs.is_finite() => Ok(Duration::from_secs_f64(secs)),
+            _ => Err(bad_variable(
+                var,
+                &text,
+                "expected a number of seconds above 0",
+                format!("`export {var}={default}`"),
+            )),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(&move |key| {
+            pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn defaults_and_lists() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.index_urls, [DEFAULT_INDEX_URL]);
+        assert_eq!(
+            (c.offline, c.retries, c.read_timeout),
+            (false, 4, Duration::from_secs(30))
+        );
+        let c = config(&[
+            (
+                "GOPIN_INDEX_URL",
+                "http://127.0.0.1:1/a, file:///tmp/i.json",
+            ),
+            ("GOPIN_OFFLINE", "1"),
+        ])
+        .unwrap();
+        assert_eq!(c.index_urls, ["http://127.0.0.1:1/a", "file:///tmp/i.json"]);
+        assert!(c.offline);
+        assert_eq!(
+            config(&[("GOPIN_READ_TIMEOUT", "0.5")])
+                .unwrap()
+                .read_timeout,
+            Duration::from_millis(500)
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (var, value) in [
+            ("GOPIN_INDEX_URL", "go.dev/dl"),
+            ("GOPIN_INDEX_URL", " , "),
+            ("GOPIN_OFFLINE", "maybe"),
+            ("GOPIN_RETRIES", "-1"),
+            ("GOPIN_CONNECT_TIMEOUT", "0"),
+            ("GOPIN_READ_TIMEOUT", "soon"),
+        ] {
+            let message =
+                crate::error::report_of(&config(&[(var, value)]).unwrap_err()).to_string();
+            assert!(message.contains(var), "{message}");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! What every command gets: the root, the configuration, the platform, and an HTTP client
+//! built only when a command first needs the network (so `gopin current` never pays for TLS).
+
+use crate::config::Config;
+use crate::index::{self, Index};
+use crate::platform::Platform;
+use anyhow::Result;
+use gopin_shim::{Root, SelectError};
+use reqwest::blocking::Client;
+use std::cell::OnceCell;
+
+pub struct Ctx {
+    pub root: Root,
+    pub config: Config,
+    pub platform: Platform,
+    client: OnceCell<Client>,
+}
+
+impl Ctx {
+    pub fn from_env() -> Result<Ctx> {
+        let root = Root::from_env(&|key| std::env::var(key).ok()).ok_or(SelectError::NoRoot)?;
+        Ok(Ctx {
+            root,
+            config: Config::from_env()?,
+            platform: Platform::current(),
+            client: OnceCell::new(),
+        })
+    }
+
+    pub fn client(&self) -> Result<&Client> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client = crate::http::client(&self.config)?;
+        Ok(self.client.get_or_init(|| client))
+    }
+
+    /// The index, from the cache when fresh and sufficient.
+    pub fn index(&self, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
+        index::fetch::load(self, wants)
+    }
+}

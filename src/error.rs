@@ -1,0 +1,61 @@
+//! Errors meant for a person: one `error:` line naming the object, detail lines, one hint with
+//! a command to copy (PRODUCT.md section 7). Commands return `anyhow::Result`; `main` renders a
+//! [`UserError`] or a selection error as its report and anything else as its context chain.
+
+use gopin_shim::{Report, SelectError};
+use std::fmt;
+
+/// An error that already knows how it should read.
+#[derive(Debug)]
+pub struct UserError(pub Report);
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// Wraps a report as an `anyhow` error.
+pub fn user(report: Report) -> anyhow::Error {
+    anyhow::Error::new(UserError(report))
+}
+
+/// The report for any error a command returned.
+pub fn report_of(error: &anyhow::Error) -> Report {
+    if let Some(UserError(report)) = error.downcast_ref::<UserError>() {
+        return report.clone();
+    }
+    if let Some(select) = error.downcast_ref::<SelectError>() {
+        return select.report();
+    }
+    // A context chain: the outermost message first, the causes as details.
+    let mut chain = error.chain();
+    let message = chain.next().map(ToString::to_string).unwrap_or_default();
+    let mut report = Report::new(message);
+    for cause in chain {
+        if let Some(UserError(inner)) = cause.downcast_ref::<UserError>() {
+            report.details.push(inner.message.clone());
+            report.details.extend(inner.details.iter().cloned());
+            report.hint = report.hint.or_else(|| inner.hint.clone());
+        } else if let Some(select) = cause.downcast_ref::<SelectError>() {
+            let inner = select.report();
+            report.details.push(inner.message);
+            report.details.extend(inner.details);
+            report.hint = report.hint.or(inner.hint);
+        } else {
+            report.details.push(cause.to_string());
+        }
+    }
+    report
+}
+
+/// An invalid environment variable.
+pub fn bad_variable(var: &str, value: &str, expected: &str, hint: String) -> anyhow::Error {
+    user(
+        Report::new(format!("invalid {var} {value:?}"))
+            .detail(expected.to_owned())
+            .hint(hint),
+    )
+}

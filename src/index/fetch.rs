@@ -1,0 +1,247 @@
+//! Getting the index: each `GOPIN_INDEX_URL` in order, the cache first when it is fresh (an
+//! hour) and holds what is wanted, a conditional request otherwise, `file://` read directly,
+//! and `GOPIN_OFFLINE=1` never touching the network. When every URL fails, a stale cached copy
+//! is still better than nothing and is used with a warning; with no copy the error lists each
+//! URL and why it failed.
+
+use super::Index;
+use super::cache::{Entry, Meta, now_secs};
+use crate::ctx::Ctx;
+use crate::error::user;
+use crate::output;
+use crate::{http, retry};
+use anyhow::Result;
+use gopin_shim::Report;
+use reqwest::StatusCode;
+use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER};
+use std::time::{Duration, Instant};
+
+/// How long a fetched index is trusted without asking the server again.
+pub const FRESH_SECS: u64 = 3600;
+
+/// Loads the index; `wants` says whether a fresh cached copy is enough (it is not when it lacks
+/// the asked-for version).
+pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
+    let mut failures: Vec<(String, String)> = Vec::new();
+    let mut stale: Option<(Index, Meta)> = None;
+    for url in &ctx.config.index_urls {
+        if url.starts_with("file://") {
+            match read_file_url(url) {
+                Ok(index) => return Ok(index),
+                Err(why) => failures.push((url.clone(), why)),
+            }
+            continue;
+        }
+        let entry = Entry::new(&ctx.root, url);
+        let cached = entry
+            .load()
+            .and_then(|(body, meta)| Some((Index::parse(&body).ok()?, meta)));
+        if ctx.config.offline {
+            match cached {
+                Some((index, _)) => return Ok(index),
+                None => failures.push((
+                    url.clone(),
+                    "no cached copy, and GOPIN_OFFLINE=1 forbids fetching it".to_owned(),
+                )),
+            }
+            continue;
+        }
+        if let Some((index, meta)) = &cached
+            && meta.age_secs() < FRESH_SECS
+            && wants(index)
+        {
+            return Ok(index.clone());
+        }
+        match fetch_with_retries(ctx, url, cached.as_ref().map(|(_, meta)| meta)) {
+            Ok(Fetched::NotModified) => {
+                if let Some((index, mut meta)) = cached {
+                    meta.fetched_at = now_secs();
+                    if let Err(e) = entry.store_meta(&meta) {
+                        output::warn(format_args!(
+                            "cannot update the index cache under {}: {e}",
+                            ctx.root.cache().display()
+                        ));
+                    }
+                    return Ok(index);
+                }
+                failures.push((
+                    url.clone(),
+                    "the server answered 304 Not Modified to a request without validators"
+                        .to_owned(),
+                ));
+            }
+            Ok(Fetched::Modified { body, meta }) => match Index::parse(&body) {
+                Ok(index) => {
+                    if let Err(e) = entry.store(&body, &meta) {
+                        output::warn(format_args!(
+                            "cannot cache the index under {}: {e}",
+                            ctx.root.cache().display()
+                        ));
+                    }
+                    return Ok(index);
+                }
+                Err(e) => failures.push((url.clone(), format!("not a Go download index ({e})"))),
+            },
+            Err(why) => failures.push((url.clone(), why)),
+        }
+        if stale.is_none() {
+            stale = cached;
+        }
+    }
+    if let Some((index, meta)) = stale {
+        let summary: Vec<String> = failures
+            .iter()
+            .map(|(url, why)| format!("{url}: {why}"))
+            .collect();
+        output::warn(format_args!(
+            "using the index cached {} ago from {}; fetching failed ({})",
+            age_text(meta.age_secs()),
+            meta.url,
+            summary.join("; ")
+        ));
+        return Ok(index);
+    }
+    let mut report = Report::new("cannot get the Go download index");
+    for (url, why) in failures {
+        report = report.detail(format!("{url}: {why}"));
+    }
+    Err(user(report.hint(if ctx.config.offline {
+        "run once without GOPIN_OFFLINE to cache the index, or point GOPIN_INDEX_URL at a file:// copy"
+    } else {
+        "check the network and proxy settings, or set GOPIN_INDEX_URL to a mirror (e.g. https://golang.google.cn/dl/?mode=json&include=all)"
+    })))
+}
+
+enum Fetched {
+    NotModified,
+    Modified { body: Vec<u8>, meta: Meta },
+}
+
+/// Why one request failed, and whether trying the same URL again may help.
+struct Failure {
+    why: String,
+    transient: bool,
+    retry_after: Option<Duration>,
+}
+
+impl Failure {
+    fn permanent(why: String) -> Failure {
+        Failure {
+            why,
+            transient: false,
+            retry_after: None,
+        }
+    }
+
+    fn from_transport(error: &reqwest::Error) -> Failure {
+        let why = http::describe(error);
+        Failure {
+            transient: !http::is_certificate_error(error),
+            why,
+            retry_after: None,
+        }
+    }
+}
+
+/// Retries transient failures on the same URL with backoff; the final error says how many
+/// tries over how long.
+fn fetch_with_retries(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, String> {
+    let started = Instant::now();
+    let mut tries: u32 = 0;
+    loop {
+        tries += 1;
+        let failure = match fetch(ctx, url, cached) {
+            Ok(fetched) => return Ok(fetched),
+            Err(failure) => failure,
+        };
+        if !failure.transient || tries > ctx.config.retries {
+            if tries == 1 {
+                return Err(failure.why);
+            }
+            return Err(format!(
+                "{} ({tries} tries over {:.1} s)",
+                failure.why,
+                started.elapsed().as_secs_f64()
+            ));
+        }
+        let wait = retry::delay(tries - 1, failure.retry_after, retry::jitter());
+        output::info(format_args!(
+            "retrying the index from {url} in {:.1} s: {}",
+            wait.as_secs_f64(),
+            failure.why
+        ));
+        retry::sleep(wait);
+    }
+}
+
+fn fetch(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, Failure> {
+    let client = ctx
+        .client()
+        .map_err(|e| Failure::permanent(format!("{e:#}")))?;
+    let mut request = client.get(url);
+    if let Some(meta) = cached {
+        if let Some(etag) = &meta.etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(date) = &meta.last_modified {
+            request = request.header(IF_MODIFIED_SINCE, date);
+        }
+    }
+    let response = request.send().map_err(|e| Failure::from_transport(&e))?;
+    let status = response.status();
+    if status == StatusCode::NOT_MODIFIED {
+        return Ok(Fetched::NotModified);
+    }
+    if !status.is_success() {
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(retry::parse_retry_after);
+        return Err(Failure {
+            why: format!("HTTP {status}"),
+            transient: retry::is_transient_status(status.as_u16()),
+            retry_after,
+        });
+    }
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let meta = Meta {
+        url: url.to_owned(),
+        etag: header(ETAG),
+        last_modified: header(LAST_MODIFIED),
+        fetched_at: now_secs(),
+    };
+    let body = response.bytes().map_err(|e| {
+        let mut failure = Failure::from_transport(&e);
+        failure.why = format!("reading the body: {}", failure.why);
+        failure
+    })?;
+    Ok(Fetched::Modified {
+        body: body.to_vec(),
+        meta,
+    })
+}
+
+fn read_file_url(url: &str) -> Result<Index, String> {
+    let path = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.to_file_path().ok())
+        .ok_or_else(|| "not a valid file:// URL (expected file:///absolute/path)".to_owned())?;
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Index::parse(&bytes).map_err(|e| format!("not a Go download index ({e})"))
+}
+
+fn age_text(secs: u64) -> String {
+    match secs {
+        0..120 => format!("{secs} s"),
+        120..7200 => format!("{} min", secs / 60),
+        7200..172_800 => format!("{} h", secs / 3600),
+        _ => format!("{} days", secs / 86_400),
+    }
+}

@@ -1,0 +1,100 @@
+//! When to try again: bounded exponential backoff with jitter, `Retry-After` honoured up to a
+//! minute, and a classification of failures into transient (worth another try on the same URL)
+//! and permanent (move to the next URL at once). Pure functions; the callers sleep.
+
+use std::time::Duration;
+
+const BASE: Duration = Duration::from_millis(500);
+const CAP: Duration = Duration::from_secs(30);
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
+
+/// The wait before retry number `retry` (0 for the first retry). `jitter` in `[0, 1)` spreads
+/// clients apart: the wait is between half and all of the exponential step.
+pub fn delay(retry: u32, retry_after: Option<Duration>, jitter: f64) -> Duration {
+    if let Some(wait) = retry_after {
+        return wait.min(RETRY_AFTER_CAP);
+    }
+    let step = BASE
+        .saturating_mul(1u32.checked_shl(retry.min(16)).unwrap_or(u32::MAX))
+        .min(CAP);
+    step.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+}
+
+/// `Retry-After` in seconds (HTTP dates are rare from download servers and read as absent).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// True for HTTP statuses worth retrying: 408, 429 and every 5xx.
+pub fn is_transient_status(status: u16) -> bool {
+    status == 408 || status == 429 || (500..600).contains(&status)
+}
+
+/// A fresh random number in `[0, 1)` for jitter, from std's randomly seeded hasher.
+pub fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let bits = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Sleeps for `wait`, unless `GOPIN_TEST_NO_RETRY_DELAY` is set (tests exercise the retry
+/// paths without waiting).
+pub fn sleep(wait: Duration) {
+    if std::env::var_os("GOPIN_TEST_NO_RETRY_DELAY").is_none() {
+        std::thread::sleep(wait);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_schedule() {
+        let ms = |d: Duration| d.as_millis();
+        // Without jitter the wait is half the step; with full jitter, the whole step.
+        let rows = [
+            (0, 0.0, 250),
+            (0, 0.999_999, 499),
+            (1, 0.0, 500),
+            (2, 0.0, 1000),
+            (3, 0.0, 2000),
+            (6, 0.0, 15_000),
+            (7, 0.0, 15_000),
+            (40, 0.0, 15_000),
+            (40, 0.999_999, 29_999),
+        ];
+        for (retry, jitter, want) in rows {
+            assert_eq!(
+                ms(delay(retry, None, jitter)),
+                want,
+                "retry {retry} jitter {jitter}"
+            );
+        }
+        assert_eq!(
+            delay(0, Some(Duration::from_secs(7)), 0.5),
+            Duration::from_secs(7)
+        );
+        assert_eq!(
+            delay(0, Some(Duration::from_secs(3600)), 0.5),
+            Duration::from_secs(60)
+        );
+    }
+
+    #[test]
+    fn retry_after_and_statuses() {
+        assert_eq!(parse_retry_after(" 5 "), Some(Duration::from_secs(5)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+        for status in [408, 429, 500, 502, 503, 504, 599] {
+            assert!(is_transient_status(status), "{status}");
+        }
+        for status in [200, 301, 400, 401, 403, 404, 410, 416, 600] {
+            assert!(!is_transient_status(status), "{status}");
+        }
+        let j = jitter();
+        assert!((0.0..1.0).contains(&j));
+    }
+}
