@@ -450,7 +450,7 @@ fn spec_file_error(path: &Path, error: FileError) -> SelectError {
             problem: "not a version: expected e.g. 1.22.10, 1.22, 1.23rc1, latest or system"
                 .to_owned(),
             hint: format!(
-                "write an exact version there, e.g. with `gopin pin 1.22` in {}",
+                "fix that line, or rewrite the file with `cd {} && gopin pin 1.22`",
                 parent_text(path)
             ),
         },
