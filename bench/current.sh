@@ -22,9 +22,14 @@ chmod +x "$GOPIN_HOME/versions/go1.22.4/bin/go"
 cd "$work/ws/api/internal/server/handlers"
 export PWD="$PWD"
 "$bin" current
-hyperfine -N --warmup 50 --runs 1000 --export-markdown "$work/result.md" "$@" \
+hyperfine -N --warmup 50 --runs 1000 --export-json "$work/result.json" "$@" \
   'true' \
   "$bin --version" \
   "$bin current" \
   "$bin current --json"
-cat "$work/result.md"
+# Medians, the number the target is stated in.
+python3 - "$work/result.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"{r['command']:<60} median {r['median']*1000:6.2f} ms  mean {r['mean']*1000:6.2f} ms")
+PY

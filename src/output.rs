@@ -23,7 +23,8 @@ pub fn data(line: impl Display) -> io::Result<()> {
 /// A JSON document on stdout, pretty-printed.
 pub fn json(value: &serde_json::Value) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::other)?;
+    // `From` keeps the kind of an underlying write error, so a closed pipe stays BrokenPipe.
+    serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::from)?;
     writeln!(out)
 }
 

@@ -133,10 +133,14 @@ impl Failure {
         }
     }
 
+    /// Connection trouble, timeouts and cut-off bodies may pass; a bad certificate, a refused
+    /// redirect or a malformed URL will not.
     fn from_transport(error: &reqwest::Error) -> Failure {
         let why = http::describe(error);
+        let hopeless =
+            http::is_certificate_error(error) || error.is_redirect() || error.is_builder();
         Failure {
-            transient: !http::is_certificate_error(error),
+            transient: !hopeless,
             why,
             retry_after: None,
         }
@@ -217,15 +221,26 @@ fn fetch(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, Failure
         last_modified: header(LAST_MODIFIED),
         fetched_at: now_secs(),
     };
-    let body = response.bytes().map_err(|e| {
-        let mut failure = Failure::from_transport(&e);
+    // Read through `Read`, where the blocking client applies the read timeout to each read;
+    // `bytes()` would bound the whole transfer by it and fail a slow but healthy link.
+    let mut response = response;
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut response, &mut body).map_err(|e| {
+        let mut failure = match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+        {
+            Some(inner) => Failure::from_transport(inner),
+            None => Failure {
+                why: e.to_string(),
+                transient: true,
+                retry_after: None,
+            },
+        };
         failure.why = format!("reading the body: {}", failure.why);
         failure
     })?;
-    Ok(Fetched::Modified {
-        body: body.to_vec(),
-        meta,
-    })
+    Ok(Fetched::Modified { body, meta })
 }
 
 fn read_file_url(url: &str) -> Result<Index, String> {
