@@ -29,6 +29,13 @@ fn grammar_text() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.concat())
 }
 
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4000)
+}
+
 fn exercise(text: &str) {
     if let Some(v) = Version::parse(text) {
         // Whatever parses must print back and compare consistently.
@@ -51,7 +58,8 @@ fn exercise(text: &str) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4000))]
+    // 4000 cases in the regular suite; `PROPTEST_CASES=2000000` for a long run.
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>()) {
