@@ -461,3 +461,29 @@ fn help_text_snapshots() {
         insta::assert_snapshot!(format!("help-{name}"), out);
     }
 }
+
+#[test]
+fn why_names_a_go_env_file_gotoolchain_the_shim_overrides() {
+    let sb = Sandbox::new();
+    sb.install_fake("go1.22.4");
+    sb.write("p/go.mod", GO_MOD);
+    let goenv = sb.write("goenv", "GOPROXY=off\nGOTOOLCHAIN=go1.21.0+auto\n");
+    let out = sb
+        .gopin("p", &["why"])
+        .env("GOENV", &goenv)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace(sb.path().to_str().unwrap(), "[T]");
+    assert!(
+        text.contains("2. GOTOOLCHAIN=go1.21.0+auto ([T]/goenv:2): at least go1.21.0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("=> go1.22.4 (toolchain line, [T]/p/go.mod:5)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(GOTOOLCHAIN=go1.21.0+auto at [T]/goenv:2 is overridden by that)"),
+        "{text}"
+    );
+}

@@ -399,43 +399,43 @@ fn go_version_file(
     trace: &mut Trace,
 ) -> Result<(Spec, Reason), SelectError> {
     match version_file::parse_go_version(text) {
-        Ok(found) => {
-            trace.note(|| {
-                format!(
-                    "   {}:{}: {} (wins)",
-                    path.display(),
-                    found.line,
-                    found.spec
-                )
-            });
-            Ok((
-                found.spec,
-                file_reason(Source::GoVersion, ".go-version", path, found.line),
-            ))
-        }
+        Ok(found) => Ok(winner(found, Source::GoVersion, ".go-version", path, trace)),
         Err(error) => Err(spec_file_error(path, error)),
     }
 }
 
 fn tool_versions_file(path: &Path, text: &str, trace: &mut Trace) -> Result<Found, SelectError> {
     match version_file::parse_tool_versions(text) {
-        Ok(Some(found)) => {
-            trace.note(|| {
-                format!(
-                    "   {}:{}: {} (wins)",
-                    path.display(),
-                    found.line,
-                    found.spec
-                )
-            });
-            Ok(Some((
-                found.spec,
-                file_reason(Source::ToolVersions, "golang line", path, found.line),
-            )))
-        }
+        Ok(Some(found)) => Ok(Some(winner(
+            found,
+            Source::ToolVersions,
+            "golang line",
+            path,
+            trace,
+        ))),
         Ok(None) => Ok(None),
         Err(error) => Err(spec_file_error(path, error)),
     }
+}
+
+/// A spec file that decided: its spec and the reason, noted in the trace.
+fn winner(
+    found: version_file::Found,
+    source: Source,
+    label: &str,
+    path: &Path,
+    trace: &mut Trace,
+) -> (Spec, Reason) {
+    trace.note(|| {
+        format!(
+            "   {}:{}: {} (wins)",
+            path.display(),
+            found.line,
+            found.spec
+        )
+    });
+    let reason = file_reason(source, label, path, found.line);
+    (found.spec, reason)
 }
 
 fn spec_file_error(path: &Path, error: FileError) -> SelectError {

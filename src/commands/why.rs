@@ -5,6 +5,7 @@ use crate::ctx::Ctx;
 use crate::output;
 use crate::toolchain;
 use anyhow::Result;
+use gopin_shim::goenv::{self, Origin, Setting};
 use gopin_shim::gotoolchain::{self, GoToolchain};
 use gopin_shim::{Choice, Trace};
 
@@ -54,10 +55,23 @@ fn go_behaviour(active: &toolchain::Active) -> Vec<String> {
         goroot.display()
     ));
     match std::env::var("GOTOOLCHAIN").ok().filter(|v| !v.is_empty()) {
-        None => lines.push(
-            "      and GOTOOLCHAIN=local, so go runs as is and never switches to another toolchain"
-                .to_owned(),
-        ),
+        None => {
+            lines.push(
+                "      and GOTOOLCHAIN=local, so go runs as is and never switches to another toolchain"
+                    .to_owned(),
+            );
+            let settings = goenv::read(&|key| std::env::var(key).ok());
+            if let Some(Setting {
+                value,
+                origin: Origin::File(file, line),
+            }) = settings.gotoolchain
+            {
+                lines.push(format!(
+                    "      (GOTOOLCHAIN={value} at {}:{line} is overridden by that)",
+                    file.display()
+                ));
+            }
+        }
         Some(value) => {
             let effect = match gotoolchain::parse(&value) {
                 Ok(GoToolchain::NoEffect) if value == "local" => "go runs as is".to_owned(),
