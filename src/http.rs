@@ -4,6 +4,7 @@
 //! never step down from https to http.
 
 use crate::config::Config;
+use crate::retry::{self, Failure};
 use anyhow::{Context, Result};
 use reqwest::blocking::Client;
 use reqwest::redirect::{Attempt, Policy};
@@ -67,4 +68,41 @@ pub fn is_certificate_error(error: &reqwest::Error) -> bool {
         source = cause.source();
     }
     false
+}
+
+/// Connection trouble, timeouts and cut-off bodies may pass; a bad certificate, a refused
+/// redirect or a malformed URL will not.
+pub fn transport_failure(error: &reqwest::Error) -> Failure {
+    let hopeless = is_certificate_error(error) || error.is_redirect() || error.is_builder();
+    Failure {
+        why: describe(error),
+        transient: !hopeless,
+        retry_after: None,
+    }
+}
+
+/// A non-success status: 408, 429 and 5xx are worth retrying (after `Retry-After` if given).
+pub fn status_failure(response: &reqwest::blocking::Response) -> Failure {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(retry::parse_retry_after);
+    Failure {
+        why: format!("HTTP {status}"),
+        transient: retry::is_transient_status(status.as_u16()),
+        retry_after,
+    }
+}
+
+/// A failure while reading a body through `Read`: the reqwest error inside tells what it was.
+pub fn read_failure(error: &std::io::Error) -> Failure {
+    match error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+    {
+        Some(inner) => transport_failure(inner),
+        None => Failure::transient(error.to_string()),
+    }
 }

@@ -2,7 +2,86 @@
 //! minute, and a classification of failures into transient (worth another try on the same URL)
 //! and permanent (move to the next URL at once). Pure functions; the callers sleep.
 
-use std::time::Duration;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+/// Why one try failed, and whether another try at the same place may help.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub why: String,
+    pub transient: bool,
+    /// The server's `Retry-After`, when it sent one.
+    pub retry_after: Option<Duration>,
+}
+
+impl Failure {
+    pub fn permanent(why: impl Into<String>) -> Failure {
+        Failure {
+            why: why.into(),
+            transient: false,
+            retry_after: None,
+        }
+    }
+
+    pub fn transient(why: impl Into<String>) -> Failure {
+        Failure {
+            why: why.into(),
+            transient: true,
+            retry_after: None,
+        }
+    }
+}
+
+/// The last failure after the retry budget ran out (or at a permanent failure).
+#[derive(Debug)]
+pub struct GaveUp {
+    pub failure: Failure,
+    pub tries: u32,
+    pub elapsed: Duration,
+}
+
+impl fmt::Display for GaveUp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.failure.why)?;
+        if self.tries > 1 {
+            write!(
+                f,
+                " ({} tries over {:.1} s)",
+                self.tries,
+                self.elapsed.as_secs_f64()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs `attempt` until it succeeds, fails permanently, or `retries` retries are spent,
+/// sleeping with backoff in between; `before_retry` hears of each wait.
+pub fn run<T>(
+    retries: u32,
+    mut attempt: impl FnMut() -> Result<T, Failure>,
+    mut before_retry: impl FnMut(Duration, &Failure),
+) -> Result<T, GaveUp> {
+    let started = Instant::now();
+    let mut tries: u32 = 0;
+    loop {
+        tries += 1;
+        let failure = match attempt() {
+            Ok(value) => return Ok(value),
+            Err(failure) => failure,
+        };
+        if !failure.transient || tries > retries {
+            return Err(GaveUp {
+                failure,
+                tries,
+                elapsed: started.elapsed(),
+            });
+        }
+        let wait = delay(tries - 1, failure.retry_after, jitter());
+        before_retry(wait, &failure);
+        sleep(wait);
+    }
+}
 
 const BASE: Duration = Duration::from_millis(500);
 const CAP: Duration = Duration::from_secs(30);
@@ -81,6 +160,56 @@ mod tests {
             delay(0, Some(Duration::from_secs(3600)), 0.5),
             Duration::from_secs(60)
         );
+    }
+
+    #[test]
+    fn run_retries_transient_failures_within_the_budget() {
+        // One retry keeps the real sleep short (a quarter to half a second).
+        let mut calls = 0;
+        let mut waits = Vec::new();
+        let result: Result<(), GaveUp> = run(
+            1,
+            || {
+                calls += 1;
+                Err(Failure::transient(format!("try {calls}")))
+            },
+            |wait, _| waits.push(wait),
+        );
+        let gave_up = result.unwrap_err();
+        assert_eq!((calls, gave_up.tries, waits.len()), (2, 2, 1));
+        assert!(gave_up.to_string().starts_with("try 2 (2 tries over "));
+
+        let mut calls = 0;
+        let permanent: Result<(), GaveUp> = run(
+            5,
+            || {
+                calls += 1;
+                Err(Failure::permanent("404"))
+            },
+            |_, _| {},
+        );
+        assert_eq!(
+            (calls, permanent.unwrap_err().to_string()),
+            (1, "404".to_owned())
+        );
+
+        let mut calls = 0;
+        let ok = run(
+            5,
+            || {
+                calls += 1;
+                if calls < 3 {
+                    Err(Failure {
+                        retry_after: Some(Duration::ZERO),
+                        ..Failure::transient("503")
+                    })
+                } else {
+                    Ok(calls)
+                }
+            },
+            |wait, _| assert_eq!(wait, Duration::ZERO),
+        );
+        assert_eq!(ok.unwrap(), 3);
     }
 
     #[test]

@@ -8,13 +8,13 @@ use super::Index;
 use super::cache::{Entry, Meta, now_secs};
 use crate::ctx::Ctx;
 use crate::error::user;
+use crate::http;
 use crate::output;
-use crate::{http, retry};
+use crate::retry::{self, Failure};
 use anyhow::Result;
 use gopin_shim::Report;
 use reqwest::StatusCode;
-use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER};
-use std::time::{Duration, Instant};
+use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 
 /// How long a fetched index is trusted without asking the server again.
 pub const FRESH_SECS: u64 = 3600;
@@ -117,65 +117,21 @@ enum Fetched {
     Modified { body: Vec<u8>, meta: Meta },
 }
 
-/// Why one request failed, and whether trying the same URL again may help.
-struct Failure {
-    why: String,
-    transient: bool,
-    retry_after: Option<Duration>,
-}
-
-impl Failure {
-    fn permanent(why: String) -> Failure {
-        Failure {
-            why,
-            transient: false,
-            retry_after: None,
-        }
-    }
-
-    /// Connection trouble, timeouts and cut-off bodies may pass; a bad certificate, a refused
-    /// redirect or a malformed URL will not.
-    fn from_transport(error: &reqwest::Error) -> Failure {
-        let why = http::describe(error);
-        let hopeless =
-            http::is_certificate_error(error) || error.is_redirect() || error.is_builder();
-        Failure {
-            transient: !hopeless,
-            why,
-            retry_after: None,
-        }
-    }
-}
-
 /// Retries transient failures on the same URL with backoff; the final error says how many
 /// tries over how long.
 fn fetch_with_retries(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, String> {
-    let started = Instant::now();
-    let mut tries: u32 = 0;
-    loop {
-        tries += 1;
-        let failure = match fetch(ctx, url, cached) {
-            Ok(fetched) => return Ok(fetched),
-            Err(failure) => failure,
-        };
-        if !failure.transient || tries > ctx.config.retries {
-            if tries == 1 {
-                return Err(failure.why);
-            }
-            return Err(format!(
-                "{} ({tries} tries over {:.1} s)",
-                failure.why,
-                started.elapsed().as_secs_f64()
-            ));
-        }
-        let wait = retry::delay(tries - 1, failure.retry_after, retry::jitter());
-        output::info(format_args!(
-            "retrying the index from {url} in {:.1} s: {}",
-            wait.as_secs_f64(),
-            failure.why
-        ));
-        retry::sleep(wait);
-    }
+    retry::run(
+        ctx.config.retries,
+        || fetch(ctx, url, cached),
+        |wait, failure| {
+            output::info(format_args!(
+                "retrying the index from {url} in {:.1} s: {}",
+                wait.as_secs_f64(),
+                failure.why
+            ))
+        },
+    )
+    .map_err(|gave_up| gave_up.to_string())
 }
 
 fn fetch(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, Failure> {
@@ -191,22 +147,13 @@ fn fetch(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, Failure
             request = request.header(IF_MODIFIED_SINCE, date);
         }
     }
-    let response = request.send().map_err(|e| Failure::from_transport(&e))?;
+    let response = request.send().map_err(|e| http::transport_failure(&e))?;
     let status = response.status();
     if status == StatusCode::NOT_MODIFIED {
         return Ok(Fetched::NotModified);
     }
     if !status.is_success() {
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(retry::parse_retry_after);
-        return Err(Failure {
-            why: format!("HTTP {status}"),
-            transient: retry::is_transient_status(status.as_u16()),
-            retry_after,
-        });
+        return Err(http::status_failure(&response));
     }
     let header = |name| {
         response
@@ -226,17 +173,7 @@ fn fetch(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, Failure
     let mut response = response;
     let mut body = Vec::new();
     std::io::Read::read_to_end(&mut response, &mut body).map_err(|e| {
-        let mut failure = match e
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
-        {
-            Some(inner) => Failure::from_transport(inner),
-            None => Failure {
-                why: e.to_string(),
-                transient: true,
-                retry_after: None,
-            },
-        };
+        let mut failure = http::read_failure(&e);
         failure.why = format!("reading the body: {}", failure.why);
         failure
     })?;
