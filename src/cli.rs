@@ -25,6 +25,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Install Go versions (fuzzy specs resolve to the newest release; none: the one selected here)
+    // `--version` names the version of an `--archive` here, as the product spec asks.
+    #[command(disable_version_flag = true)]
+    Install(commands::install::Args),
+    /// Remove installed versions
+    Uninstall(commands::uninstall::Args),
     /// Show the Go version selected here and why
     Current(commands::current::Args),
     /// Explain the whole decision: each rule, each file read, what won, what go will do
@@ -41,4 +47,19 @@ pub enum Command {
     /// List the versions in the download index that have an archive for this platform
     #[command(name = "list-remote", visible_alias = "ls-remote")]
     ListRemote(commands::list_remote::Args),
+    /// Register an existing Go tree (a custom build) as a version
+    Link(commands::link::Args),
+    /// Manage downloads and cached indexes
+    Cache(commands::cache::Args),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

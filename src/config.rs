@@ -7,11 +7,14 @@ use anyhow::Result;
 use std::time::Duration;
 
 pub const DEFAULT_INDEX_URL: &str = "https://go.dev/dl/?mode=json&include=all";
+pub const DEFAULT_DOWNLOAD_URL: &str = "https://dl.google.com/go/";
 
 #[derive(Clone, Debug)]
 pub struct Config {
     /// `GOPIN_INDEX_URL`: tried in order.
     pub index_urls: Vec<String>,
+    /// `GOPIN_DOWNLOAD_URL`: archive file names are appended to each, tried in order.
+    pub download_urls: Vec<String>,
     /// `GOPIN_OFFLINE=1`: never touch the network.
     pub offline: bool,
     pub connect_timeout: Duration,
@@ -28,6 +31,7 @@ impl Config {
     pub fn from_lookup(get: &dyn Fn(&str) -> Option<String>) -> Result<Config> {
         Ok(Config {
             index_urls: url_list(get, "GOPIN_INDEX_URL", DEFAULT_INDEX_URL)?,
+            download_urls: url_list(get, "GOPIN_DOWNLOAD_URL", DEFAULT_DOWNLOAD_URL)?,
             offline: flag(get, "GOPIN_OFFLINE")?,
             connect_timeout: seconds(get, "GOPIN_CONNECT_TIMEOUT", 10)?,
             read_timeout: seconds(get, "GOPIN_READ_TIMEOUT", 30)?,

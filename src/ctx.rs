@@ -13,16 +13,19 @@ pub struct Ctx {
     pub root: Root,
     pub config: Config,
     pub platform: Platform,
+    /// `--quiet`: no informational messages or progress.
+    pub quiet: bool,
     client: OnceCell<Client>,
 }
 
 impl Ctx {
-    pub fn from_env() -> Result<Ctx> {
+    pub fn from_env(quiet: bool) -> Result<Ctx> {
         let root = Root::from_env(&|key| std::env::var(key).ok()).ok_or(SelectError::NoRoot)?;
         Ok(Ctx {
             root,
             config: Config::from_env()?,
             platform: Platform::current(),
+            quiet,
             client: OnceCell::new(),
         })
     }

@@ -73,11 +73,13 @@ pub fn is_certificate_error(error: &reqwest::Error) -> bool {
 /// Connection trouble, timeouts and cut-off bodies may pass; a bad certificate, a refused
 /// redirect or a malformed URL will not.
 pub fn transport_failure(error: &reqwest::Error) -> Failure {
-    let hopeless = is_certificate_error(error) || error.is_redirect() || error.is_builder();
+    let certificate = is_certificate_error(error);
+    let hopeless = certificate || error.is_redirect() || error.is_builder();
     Failure {
         why: describe(error),
         transient: !hopeless,
         retry_after: None,
+        certificate,
     }
 }
 
@@ -93,6 +95,7 @@ pub fn status_failure(response: &reqwest::blocking::Response) -> Failure {
         why: format!("HTTP {status}"),
         transient: retry::is_transient_status(status.as_u16()),
         retry_after,
+        certificate: false,
     }
 }
 

@@ -1,15 +1,21 @@
 //! gopin: parse the command line, run the command, turn errors into reports and exit codes
 //! (0 success, 1 failure, 2 usage; clap exits 2 on its own).
 
+mod archive;
 mod cli;
 mod commands;
 mod config;
 mod ctx;
+mod download;
 mod error;
 mod http;
 mod index;
+mod install;
+mod lock;
 mod output;
+mod pause;
 mod platform;
+mod progress;
 mod retry;
 mod system_go;
 mod toolchain;
@@ -20,7 +26,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     output::set_quiet(cli.quiet);
-    let result = ctx::Ctx::from_env().and_then(|ctx| commands::run(cli.command, &ctx));
+    let result = ctx::Ctx::from_env(cli.quiet).and_then(|ctx| commands::run(cli.command, &ctx));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // `gopin ls-remote | head`: the reader left; that is not a failure.

@@ -12,6 +12,8 @@ pub struct Failure {
     pub transient: bool,
     /// The server's `Retry-After`, when it sent one.
     pub retry_after: Option<Duration>,
+    /// The server's certificate was refused (the hint then names SSL_CERT_FILE).
+    pub certificate: bool,
 }
 
 impl Failure {
@@ -20,6 +22,7 @@ impl Failure {
             why: why.into(),
             transient: false,
             retry_after: None,
+            certificate: false,
         }
     }
 
@@ -28,6 +31,7 @@ impl Failure {
             why: why.into(),
             transient: true,
             retry_after: None,
+            certificate: false,
         }
     }
 }
@@ -117,6 +121,9 @@ pub fn jitter() -> f64 {
         .finish();
     (bits >> 11) as f64 / (1u64 << 53) as f64
 }
+
+/// The hint for a refused server certificate.
+pub const CERTIFICATE_HINT: &str = "if your network inspects TLS with its own certificate authority, point SSL_CERT_FILE at that CA's certificate (PEM), e.g. `export SSL_CERT_FILE=/etc/ssl/certs/corp-ca.pem`, and run again";
 
 /// Sleeps for `wait`, unless `GOPIN_TEST_NO_RETRY_DELAY` is set (tests exercise the retry
 /// paths without waiting).

@@ -3,6 +3,7 @@
 use crate::ctx::Ctx;
 use crate::error::user;
 use crate::index::cache::write_atomic;
+use crate::install::{self, Options, Outcome};
 use crate::output;
 use crate::toolchain;
 use anyhow::{Context, Result};
@@ -46,19 +47,17 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     };
     let spec = toolchain::parse_spec(&text)?;
     let stored = match toolchain::resolve_spec(ctx, &spec)? {
-        Some(version) => Spec::Exact(version),
+        Some(version) => {
+            // Install first: a default that cannot run helps nobody.
+            if install::install(ctx, &version, &Options::new(ctx))? == Outcome::AlreadyInstalled {
+                output::info(format_args!("{version} is installed"));
+            }
+            Spec::Exact(version)
+        }
         None => Spec::System,
     };
     write_atomic(&path, format!("{stored}\n").as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     output::info(format_args!("default set to {stored}"));
-    if let Spec::Exact(version) = &stored
-        && toolchain::installed_goroot(ctx, version).is_none()
-    {
-        output::info(format_args!(
-            "note: {version} is not installed yet; run `gopin install {}`",
-            version.bare()
-        ));
-    }
     Ok(())
 }

@@ -79,6 +79,15 @@ fn current_installed(ctx: &Ctx) -> Option<Chosen> {
         toolchain::inputs(ctx).and_then(|inputs| Ok(select(&inputs, &mut Trace::off())?));
     match selected {
         Ok(selection) => selection.resolve(|| installed_versions(&ctx.root)).ok(),
+        // Nothing selected is a normal state for a listing, not a problem.
+        Err(e)
+            if matches!(
+                e.downcast_ref(),
+                Some(gopin_shim::SelectError::NothingSelected { .. })
+            ) =>
+        {
+            None
+        }
         Err(e) => {
             output::warn(format_args!(
                 "cannot tell which version is selected here: {}",

@@ -10,7 +10,7 @@ use crate::ctx::Ctx;
 use crate::error::user;
 use crate::http;
 use crate::output;
-use crate::retry::{self, Failure};
+use crate::retry::{self, Failure, GaveUp};
 use anyhow::Result;
 use gopin_shim::Report;
 use reqwest::StatusCode;
@@ -23,6 +23,7 @@ pub const FRESH_SECS: u64 = 3600;
 /// the asked-for version).
 pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
     let mut failures: Vec<(String, String)> = Vec::new();
+    let mut certificate = false;
     let mut stale: Option<(Index, Meta)> = None;
     for url in &ctx.config.index_urls {
         if url.starts_with("file://") {
@@ -82,7 +83,10 @@ pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
                 }
                 Err(e) => failures.push((url.clone(), format!("not a Go download index ({e})"))),
             },
-            Err(why) => failures.push((url.clone(), why)),
+            Err(gave_up) => {
+                certificate |= gave_up.failure.certificate;
+                failures.push((url.clone(), gave_up.to_string()));
+            }
         }
         if stale.is_none() {
             stale = cached;
@@ -105,7 +109,9 @@ pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
     for (url, why) in failures {
         report = report.detail(format!("{url}: {why}"));
     }
-    Err(user(report.hint(if ctx.config.offline {
+    Err(user(report.hint(if certificate {
+        retry::CERTIFICATE_HINT
+    } else if ctx.config.offline {
         "run once without GOPIN_OFFLINE to cache the index, or point GOPIN_INDEX_URL at a file:// copy"
     } else {
         "check the network and proxy settings, or set GOPIN_INDEX_URL to a mirror (e.g. https://golang.google.cn/dl/?mode=json&include=all)"
@@ -119,7 +125,7 @@ enum Fetched {
 
 /// Retries transient failures on the same URL with backoff; the final error says how many
 /// tries over how long.
-fn fetch_with_retries(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, String> {
+fn fetch_with_retries(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, GaveUp> {
     retry::run(
         ctx.config.retries,
         || fetch(ctx, url, cached),
@@ -131,7 +137,6 @@ fn fetch_with_retries(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fet
             ))
         },
     )
-    .map_err(|gave_up| gave_up.to_string())
 }
 
 fn fetch(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, Failure> {

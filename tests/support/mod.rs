@@ -1,3 +1,4 @@
 #![allow(dead_code)]
 
 pub mod http_server;
+pub mod tls_server;
