@@ -11,8 +11,6 @@
 //! The rules live in one pure function, [`entry_target`], shared by both formats; the
 //! extractors add the checks that need an entry's type and mode.
 
-#![allow(dead_code)] // used by install (in progress)
-
 use std::cell::Cell;
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
@@ -671,7 +669,8 @@ mod tests {
 
     // ---- entry_target -------------------------------------------------------------------
 
-    /// Ok(path) with `Some("")` meaning `Ok(None)`; Err(fragment of the why).
+    /// Accepted names with the expected relative path (None: the top folder itself), then
+    /// refused names with a fragment of the expected `why`.
     #[test]
     fn entry_target_table() {
         let good: &[(&str, Option<&str>)] = &[
@@ -1592,52 +1591,5 @@ mod tests {
             sandbox.zip(&zip_with(|_| {})),
             Err(ArchiveError::NoGoFolder)
         ));
-    }
-}
-#[cfg(test)]
-mod bench_tmp {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn bench_tmp() {
-        let path = std::path::Path::new("/tmp/bench.tar.gz");
-        if !path.exists() {
-            let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
-                File::create(path).unwrap(),
-                flate2::Compression::default(),
-            ));
-            let mut seed: u64 = 1;
-            for i in 0..13_000u64 {
-                let size = (i * 7919 % 40_000) as usize;
-                let data: Vec<u8> = (0..size)
-                    .map(|_| {
-                        seed = seed
-                            .wrapping_mul(6364136223846793005)
-                            .wrapping_add(1442695040888963407);
-                        if seed >> 62 == 0 {
-                            (seed >> 33) as u8
-                        } else {
-                            b'a' + (seed >> 60) as u8
-                        }
-                    })
-                    .collect();
-                let mut h = tar::Header::new_gnu();
-                h.set_mode(if i % 50 == 0 { 0o755 } else { 0o644 });
-                h.set_size(size as u64);
-                h.set_entry_type(tar::EntryType::Regular);
-                b.append_data(
-                    &mut h,
-                    format!("go/src/pkg{}/sub{}/file{i}.go", i % 300, i % 7),
-                    &data[..],
-                )
-                .unwrap();
-            }
-            b.into_inner().unwrap().finish().unwrap();
-        }
-        let dir = tempfile::tempdir_in("/tmp").unwrap();
-        let t = std::time::Instant::now();
-        let stats =
-            extract_tar_gz(File::open(path).unwrap(), dir.path(), &Limits::default()).unwrap();
-        eprintln!("{stats:?} in {:?}", t.elapsed());
     }
 }
