@@ -2,8 +2,11 @@
 //! pin and list, run as a real process against a temporary root and project trees. Help text
 //! is product, so every `--help` is a snapshot.
 
+mod support;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
+use support::fake_go::{FakeRelease, index_json};
 
 const INDEX_2020: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -13,13 +16,38 @@ const INDEX_2020: &str = concat!(
 /// A temporary root and a folder for projects.
 struct Sandbox {
     dir: tempfile::TempDir,
+    index_url: String,
 }
 
 impl Sandbox {
+    /// A sandbox reading the real 2020 index; downloads point at a local folder, so nothing
+    /// can ever reach the internet.
     fn new() -> Sandbox {
         Sandbox {
             dir: tempfile::tempdir().unwrap(),
+            index_url: format!("file://{INDEX_2020}"),
         }
+    }
+
+    /// A sandbox whose index and downloads are a local mirror of fake releases.
+    fn with_mirror(versions: &[&str]) -> Sandbox {
+        let mut sb = Sandbox::new();
+        let releases: Vec<FakeRelease> = versions
+            .iter()
+            .map(|v| FakeRelease::new(v, 3, 1000))
+            .collect();
+        std::fs::create_dir_all(sb.path().join("mirror")).unwrap();
+        for release in &releases {
+            std::fs::write(
+                sb.path().join("mirror").join(&release.filename),
+                &release.bytes,
+            )
+            .unwrap();
+        }
+        let refs: Vec<&FakeRelease> = releases.iter().collect();
+        let index = sb.write("mirror/index.json", &index_json(&refs));
+        sb.index_url = format!("file://{}", index.display());
+        sb
     }
 
     fn path(&self) -> &Path {
@@ -70,7 +98,12 @@ impl Sandbox {
             .env("PWD", &dir)
             .env("GOPIN_HOME", self.root())
             .env("GOENV", "off")
-            .env("GOPIN_INDEX_URL", format!("file://{INDEX_2020}"))
+            .env("GOPIN_INDEX_URL", &self.index_url)
+            .env(
+                "GOPIN_DOWNLOAD_URL",
+                format!("file://{}/mirror/", self.path().display()),
+            )
+            .env("GOPIN_PROGRESS", "never")
             .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
             .env_remove("GOTOOLCHAIN")
             .env_remove("GOPIN_TOOLCHAIN")
@@ -304,8 +337,8 @@ fn bad_specs_exit_1_and_usage_errors_exit_2() {
 }
 
 #[test]
-fn default_is_stored_exact_and_used_where_no_file_decides() {
-    let sb = Sandbox::new();
+fn default_is_stored_exact_installed_and_used_where_no_file_decides() {
+    let sb = Sandbox::with_mirror(&["go1.12.16", "go1.12.17", "go1.13.1"]);
     let (code, _, err) = sb.run("", &["default"]);
     assert_eq!(code, 1);
     assert!(
@@ -319,6 +352,11 @@ fn default_is_stored_exact_and_used_where_no_file_decides() {
         std::fs::read_to_string(sb.root().join("default")).unwrap(),
         "go1.12.17\n"
     );
+    assert!(
+        err.contains("installed go1.12.17"),
+        "a missing default is installed: {err}"
+    );
+    assert!(sb.root().join("versions/go1.12.17/bin/go").is_file());
     assert_eq!(sb.run("", &["default"]).1, "go1.12.17\n");
     assert_eq!(
         sb.run("anywhere", &["current"]).1,
@@ -330,6 +368,18 @@ fn default_is_stored_exact_and_used_where_no_file_decides() {
     assert_eq!(
         sb.run("p", &["current"]).1,
         "go1.13.1 (.go-version, [T]/p/.go-version:1)\n"
+    );
+
+    // A default that cannot be installed is not stored.
+    let (code, _, err) = sb.run("", &["default", "1.13.2"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("go1.13.2 is not in the Go download index"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(sb.root().join("default")).unwrap(),
+        "go1.12.17\n"
     );
 }
 
@@ -450,6 +500,10 @@ fn help_text_snapshots() {
         &["pin", "--help"],
         &["list", "--help"],
         &["list-remote", "--help"],
+        &["install", "--help"],
+        &["uninstall", "--help"],
+        &["link", "--help"],
+        &["cache", "--help"],
     ] {
         let (code, out, _) = sb.run("", args);
         assert_eq!(code, 0);

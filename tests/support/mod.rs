@@ -1,4 +1,5 @@
 #![allow(dead_code)]
 
+pub mod fake_go;
 pub mod http_server;
 pub mod tls_server;
