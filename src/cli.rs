@@ -25,7 +25,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Install Go versions (fuzzy specs resolve to the newest release; none: the one selected here)
+    /// Install Go versions (none given: the one selected here)
     // `--version` names the version of an `--archive` here, as the product spec asks.
     #[command(disable_version_flag = true)]
     Install(commands::install::Args),
