@@ -47,6 +47,8 @@ pub enum Command {
     /// List the versions in the download index that have an archive for this platform
     #[command(name = "list-remote", visible_alias = "ls-remote")]
     ListRemote(commands::list_remote::Args),
+    /// Run a command with a Go version first on PATH (default: the one selected here)
+    Exec(commands::exec::Args),
     /// Register an existing Go tree (a custom build) as a version
     Link(commands::link::Args),
     /// Manage downloads and cached indexes

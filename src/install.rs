@@ -107,11 +107,9 @@ pub fn install(ctx: &Ctx, version: &Version, options: &Options) -> Result<Outcom
         let progress = Progress::new(options.style, &expected.filename, expected.size);
         match format {
             Format::TarGz => {
-                let mut extractor = StreamExtractor::new(staging.clone());
+                let mut extractor = StreamExtractor::new(staging.clone(), &expected.filename);
                 download::fetch(ctx, &expected, &progress, &mut extractor)?;
-                extractor
-                    .finish()
-                    .with_context(|| format!("cannot unpack {}", expected.filename))?;
+                extractor.finish()?;
             }
             Format::Zip => {
                 let path = download::fetch(ctx, &expected, &progress, &mut Discard)?;
@@ -120,11 +118,7 @@ pub fn install(ctx: &Ctx, version: &Version, options: &Options) -> Result<Outcom
         }
     }
     make_visible(ctx, &staging, version, options.force)?;
-    output::info(format_args!(
-        "installed {version} in {}",
-        ctx.root.version_dir(&name).display()
-    ));
-    Ok(Outcome::Installed)
+    installed(ctx, version)
 }
 
 /// Installs from a local archive, verified against `sha256` (from the index or the user).
@@ -159,10 +153,16 @@ pub fn install_archive(
     let staging = staging_dir(ctx, &name);
     unpack_file(format, file, &staging)?;
     make_visible(ctx, &staging, version, force)?;
+    installed(ctx, version)
+}
+
+/// Announces a new install and gives it its `goX.Y.Z` shim.
+fn installed(ctx: &Ctx, version: &Version) -> Result<Outcome> {
     output::info(format_args!(
         "installed {version} in {}",
-        ctx.root.version_dir(&name).display()
+        ctx.root.version_dir(&version.to_string()).display()
     ));
+    crate::shims::refresh(ctx)?;
     Ok(Outcome::Installed)
 }
 
@@ -229,8 +229,34 @@ fn unpack_file(format: Format, file: &Path, staging: &Path) -> Result<Stats> {
     };
     result.map_err(|e| {
         let _ = std::fs::remove_dir_all(staging);
-        anyhow!(e).context(format!("cannot unpack {}", file.display()))
+        unpack_error(e, &file.display().to_string(), staging)
     })
+}
+
+/// An extraction failure as a person should read it: a full disk is not a hostile archive.
+fn unpack_error(error: ArchiveError, archive: &str, staging: &Path) -> anyhow::Error {
+    let versions = staging.parent().unwrap_or(staging).display().to_string();
+    let report = match &error {
+        ArchiveError::Write { path, source } => {
+            let report = Report::new(format!("cannot write {}", path.display())).detail(source.to_string());
+            if source.raw_os_error() == Some(28) {
+                report.detail("nothing was installed; a downloaded archive is kept").hint(format!(
+                    "free space under {versions} (`gopin cache clean` removes old downloads) and run the command again"
+                ))
+            } else {
+                report.hint(format!("check that {versions} is writable"))
+            }
+        }
+        ArchiveError::Read(_) => Report::new(format!("cannot unpack {archive}"))
+            .detail(error.to_string())
+            .hint("the archive is damaged: run `gopin cache clean` and install again"),
+        ArchiveError::Unsafe { .. } | ArchiveError::TooLarge { .. } | ArchiveError::NoGoFolder => {
+            Report::new(format!("refused to unpack {archive}"))
+                .detail(error.to_string())
+                .hint("this is not a plain Go distribution: check that GOPIN_DOWNLOAD_URL serves go.dev's files")
+        }
+    };
+    user(report)
 }
 
 fn fresh_dir(dir: &Path) -> Result<()> {
@@ -312,15 +338,18 @@ type Extraction = JoinHandle<Result<Stats, ArchiveError>>;
 /// writes the partial file, the extractor inflates and writes the tree, so the two overlap.
 struct StreamExtractor {
     staging: PathBuf,
+    /// The archive's file name, for messages.
+    archive: String,
     running: Option<(SyncSender<Vec<u8>>, Extraction)>,
     /// The extractor reached the end of the tar before the last bytes (gzip trailer, padding).
     ended_early: Option<Stats>,
 }
 
 impl StreamExtractor {
-    fn new(staging: PathBuf) -> StreamExtractor {
+    fn new(staging: PathBuf, archive: &str) -> StreamExtractor {
         StreamExtractor {
             staging,
+            archive: archive.to_owned(),
             running: None,
             ended_early: None,
         }
@@ -341,7 +370,7 @@ impl StreamExtractor {
             .map_err(|_| anyhow!("the extractor thread panicked"))?;
         result.map_err(|e| {
             let _ = std::fs::remove_dir_all(&self.staging);
-            anyhow!(e)
+            unpack_error(e, &self.archive, &self.staging)
         })
     }
 }
@@ -378,7 +407,7 @@ impl Consumer for StreamExtractor {
             }
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&self.staging);
-                Err(anyhow!(e).context("refused to unpack the archive"))
+                Err(unpack_error(e, &self.archive, &self.staging))
             }
         }
     }

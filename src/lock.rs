@@ -42,6 +42,7 @@ impl Lock {
     /// Takes the lock only if it is free right now.
     pub fn try_acquire(root: &Root, name: &str) -> Option<Lock> {
         let path = lock_path(root, name);
+        std::fs::create_dir_all(path.parent()?).ok()?;
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)

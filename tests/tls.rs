@@ -216,3 +216,197 @@ fn https_to_https_redirect_is_followed() {
     assert_eq!(backend.requests_for(DL).len(), 1);
     assert_eq!(backend.requests_for(MOVED).len(), 1);
 }
+
+/// `gopin install` downloading its archive over https, with the index served over plain http
+/// (so only the archive's transfer meets the certificate).
+mod install_over_https {
+    use super::support::fake_go::{FakeRelease, index_json};
+    use super::*;
+
+    const ARCHIVES: &str = "/dl/";
+
+    /// A plain server with the index at [`DL`] and go1.22.4's archive under [`ARCHIVES`], and
+    /// the TLS proxy in front of it.
+    fn serving_a_release() -> (TestServer, TlsServer, FakeRelease) {
+        let release = FakeRelease::new("go1.22.4", 3, 1000);
+        let backend = TestServer::start();
+        backend.add_file(DL, index_json(&[&release]));
+        backend.add_file(
+            &format!("{ARCHIVES}{}", release.filename),
+            release.bytes.clone(),
+        );
+        let tls = TlsServer::start(backend.port());
+        (backend, tls, release)
+    }
+
+    /// `gopin install 1.22.4` in a fresh `GOPIN_HOME`, with a clean environment as in
+    /// [`list_remote`].
+    fn install(home: &Path, index_url: &str, download_url: &str, ca: Option<&Path>) -> Run {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("gopin"));
+        cmd.current_dir(home)
+            .env("GOPIN_HOME", home)
+            .env("GOPIN_INDEX_URL", index_url)
+            .env("GOPIN_DOWNLOAD_URL", download_url)
+            .env("GOENV", "off")
+            .env("GOPIN_PROGRESS", "never")
+            .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
+            .env("GOPIN_CONNECT_TIMEOUT", "5")
+            .env("GOPIN_READ_TIMEOUT", "10");
+        for var in [
+            "GOPIN_OFFLINE",
+            "GOPIN_RETRIES",
+            "GOTOOLCHAIN",
+            "GOPIN_TOOLCHAIN",
+            "GOWORK",
+            "SSL_CERT_FILE",
+            "SSL_CERT_DIR",
+            "HTTP_PROXY",
+            "http_proxy",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+        ] {
+            cmd.env_remove(var);
+        }
+        if let Some(ca) = ca {
+            cmd.env("SSL_CERT_FILE", ca);
+        }
+        cmd.args(["install", "1.22.4"]);
+        let out = cmd.output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+
+    #[test]
+    fn untrusted_certificate_fails_the_download_with_a_hint_naming_ssl_cert_file() {
+        let (backend, tls, release) = serving_a_release();
+        let home = tempfile::tempdir().unwrap();
+        let archive_path = format!("{ARCHIVES}{}", release.filename);
+        let archive_url = format!("{}{archive_path}", tls.url());
+
+        let run = install(
+            home.path(),
+            &backend.url_for(DL),
+            &format!("{}{ARCHIVES}", tls.url()),
+            None,
+        );
+        run.assert_code(1);
+        assert_eq!(run.stdout, "");
+        assert_eq!(
+            backend.requests_for(DL).len(),
+            1,
+            "the index came over plain http"
+        );
+        let error_and_details: Vec<&str> = run
+            .stderr
+            .lines()
+            .filter(|l| !l.starts_with("hint:"))
+            .collect();
+        assert!(
+            error_and_details
+                .iter()
+                .any(|l| l.contains(&archive_url) && l.to_lowercase().contains("certificate")),
+            "the error names the archive's URL and the certificate problem:\n{}",
+            run.stderr
+        );
+        assert_eq!(
+            run.retries(),
+            Vec::<&str>::new(),
+            "a certificate error is not retried:\n{}",
+            run.stderr
+        );
+        let hint = run.stderr.lines().last().unwrap_or_default();
+        assert!(
+            hint.starts_with("hint:") && hint.contains("SSL_CERT_FILE"),
+            "the final hint names SSL_CERT_FILE:\n{}",
+            run.stderr
+        );
+        assert!(
+            backend.requests_for(&archive_path).is_empty(),
+            "the handshake failed, so no archive request got through"
+        );
+        assert!(!home.path().join("versions/go1.22.4").exists());
+    }
+
+    #[test]
+    fn ssl_cert_file_lets_the_download_through() {
+        let (backend, tls, release) = serving_a_release();
+        let home = tempfile::tempdir().unwrap();
+        let certs = tempfile::tempdir().unwrap();
+        let ca = tls.write_ca_pem(certs.path());
+
+        let run = install(
+            home.path(),
+            &backend.url_for(DL),
+            &format!("{}{ARCHIVES}", tls.url()),
+            Some(&ca),
+        );
+        run.assert_code(0);
+        assert_eq!(run.retries(), Vec::<&str>::new(), "{}", run.stderr);
+        let archive_path = format!("{ARCHIVES}{}", release.filename);
+        assert_eq!(backend.requests_for(&archive_path).len(), 1);
+        let go = home.path().join("versions/go1.22.4/bin/go");
+        let out = Command::new(&go).output().unwrap();
+        assert!(
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .starts_with("go version go1.22.4 "),
+            "the downloaded release is installed"
+        );
+        assert_eq!(
+            std::fs::read(home.path().join("downloads").join(&release.filename)).unwrap(),
+            release.bytes
+        );
+    }
+
+    #[test]
+    fn an_archive_redirect_from_https_to_http_is_refused() {
+        let (backend, tls, release) = serving_a_release();
+        let archive_path = format!("{ARCHIVES}{}", release.filename);
+        let plain = TestServer::start();
+        plain.add_file(&archive_path, release.bytes.clone());
+        let target = plain.url_for(&archive_path);
+        backend.add_fault(
+            &archive_path,
+            Fault::Redirect {
+                code: 302,
+                location: target.clone(),
+            },
+        );
+        let home = tempfile::tempdir().unwrap();
+        let certs = tempfile::tempdir().unwrap();
+        let ca = tls.write_ca_pem(certs.path());
+
+        let run = install(
+            home.path(),
+            &backend.url_for(DL),
+            &format!("{}{ARCHIVES}", tls.url()),
+            Some(&ca),
+        );
+        run.assert_code(1);
+        assert_eq!(run.stdout, "");
+        assert!(
+            run.stderr
+                .contains(&format!("refused a redirect from https to {target}")),
+            "the error says the redirect to http was refused:\n{}",
+            run.stderr
+        );
+        assert_eq!(
+            run.retries(),
+            Vec::<&str>::new(),
+            "a refused redirect is not retried:\n{}",
+            run.stderr
+        );
+        assert_eq!(backend.requests_for(&archive_path).len(), 1);
+        assert!(
+            plain.requests().is_empty(),
+            "the http server was never asked: {:?}",
+            plain.requests()
+        );
+        assert!(!home.path().join("versions/go1.22.4").exists());
+    }
+}

@@ -4,6 +4,8 @@
 //! std only, on purpose: the shim runs before every `go` call and must start in well under a
 //! millisecond, so nothing here may pull in a crate.
 
+#![forbid(unsafe_code)]
+
 pub mod error;
 pub mod goenv;
 pub mod gomod;

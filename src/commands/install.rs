@@ -4,6 +4,7 @@
 
 use crate::ctx::Ctx;
 use crate::error::user;
+use crate::index::Index;
 use crate::install::{self, Options, Outcome};
 use crate::output;
 use crate::toolchain;
@@ -147,7 +148,7 @@ fn install_archive(
                     .hint("pass the 64 hex digits of the archive's SHA-256"),
             ));
         }
-        None => sha_from_index(ctx, filename)?,
+        None => sha_from_index(ctx, filename, &version)?,
     };
     match install::install_archive(ctx, file, &version, &sha256, force)? {
         Outcome::AlreadyInstalled => output::info(format_args!(
@@ -158,29 +159,29 @@ fn install_archive(
     Ok(())
 }
 
-/// The index's SHA-256 for a file name (the archive's own name must be the index's).
-fn sha_from_index(ctx: &Ctx, filename: &str) -> Result<String> {
-    let listed = |index: &crate::index::Index| {
-        index
+/// The index's SHA-256 for the archive: by its file name, or else by its version for this
+/// platform (a renamed file given `--version`).
+fn sha_from_index(ctx: &Ctx, filename: &str, version: &Version) -> Result<String> {
+    let lookup = |index: &Index| -> Option<String> {
+        let by_name = index
             .releases
             .iter()
             .flat_map(|r| &r.files)
-            .any(|f| f.filename == filename)
+            .find(|f| f.filename == filename);
+        let file = by_name.or_else(|| index.find(version, &ctx.platform).map(|a| a.archive))?;
+        (!file.sha256.is_empty()).then(|| file.sha256.clone())
     };
-    let index = ctx.index(&|index| listed(index))?;
-    let file = index
-        .releases
-        .iter()
-        .flat_map(|r| &r.files)
-        .find(|f| f.filename == filename);
-    match file {
-        Some(file) if !file.sha256.is_empty() => Ok(file.sha256.clone()),
-        _ => Err(user(
-            Report::new(format!("the index lists no SHA-256 for {filename}")).hint(format!(
+    let index = ctx.index(&|index| lookup(index).is_some())?;
+    lookup(&index).ok_or_else(|| {
+        user(
+            Report::new(format!(
+                "the index lists no SHA-256 for {filename} ({version})"
+            ))
+            .hint(format!(
                 "pass the checksum yourself: `gopin install --archive {filename} --sha256 HEX`"
             )),
-        )),
-    }
+        )
+    })
 }
 
 /// `go1.22.10.linux-amd64.tar.gz` -> go1.22.10.

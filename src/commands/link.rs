@@ -74,6 +74,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     symlink(&dir, &target)
         .with_context(|| format!("cannot link {} to {}", target.display(), dir.display()))?;
     output::info(format_args!("linked {version} -> {}", dir.display()));
+    crate::shims::refresh(ctx)?;
     Ok(())
 }
 

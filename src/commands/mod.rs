@@ -3,6 +3,7 @@
 pub mod cache;
 pub mod current;
 pub mod default;
+pub mod exec;
 pub mod install;
 pub mod link;
 pub mod list;
@@ -29,5 +30,6 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
         Command::Uninstall(args) => uninstall::run(args, ctx),
         Command::Link(args) => link::run(args, ctx),
         Command::Cache(args) => cache::run(args, ctx),
+        Command::Exec(args) => exec::run(args, ctx),
     }
 }

@@ -61,6 +61,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     for version in targets {
         remove(ctx, &version)?;
     }
+    crate::shims::refresh(ctx)?;
     Ok(())
 }
 
