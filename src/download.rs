@@ -85,7 +85,8 @@ pub fn fetch(
     let part = partial_path(ctx, expected);
     let mut failures = Vec::new();
     let mut certificate = false;
-    for base in &ctx.config.download_urls {
+    let bases = &ctx.config.download_urls;
+    for (n, base) in bases.iter().enumerate() {
         let url = join_url(base, &expected.filename);
         // Errors that no other URL can fix (a full disk, a hostile archive) end everything.
         let mut fatal: Option<anyhow::Error> = None;
@@ -115,6 +116,11 @@ pub fn fetch(
             }
             Err(gave_up) => {
                 certificate |= gave_up.failure.certificate;
+                if n + 1 < bases.len() {
+                    progress.message(format_args!(
+                        "{url} failed ({gave_up}); trying the next download URL"
+                    ));
+                }
                 failures.push(format!("{url}: {gave_up}"));
             }
         }

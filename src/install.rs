@@ -341,8 +341,11 @@ struct StreamExtractor {
     /// The archive's file name, for messages.
     archive: String,
     running: Option<(SyncSender<Vec<u8>>, Extraction)>,
-    /// The extractor reached the end of the tar before the last bytes (gzip trailer, padding).
-    ended_early: Option<Stats>,
+    /// The extractor's outcome when it stopped before the last byte: the end of the tar came
+    /// before the gzip trailer, or it refused what it read. A refusal is reported only once the
+    /// checksum has matched: on bytes that fail it, the mismatch is the truth (and leads to a
+    /// fresh download or the next mirror), not a hostile archive.
+    ended: Option<Result<Stats, ArchiveError>>,
 }
 
 impl StreamExtractor {
@@ -351,14 +354,17 @@ impl StreamExtractor {
             staging,
             archive: archive.to_owned(),
             running: None,
-            ended_early: None,
+            ended: None,
         }
     }
 
     /// The stream is complete and verified: wait for the extractor and return its result.
     fn finish(mut self) -> Result<Stats> {
-        if let Some(stats) = self.ended_early.take() {
-            return Ok(stats);
+        if let Some(ended) = self.ended.take() {
+            return ended.map_err(|e| {
+                let _ = std::fs::remove_dir_all(&self.staging);
+                unpack_error(e, &self.archive, &self.staging)
+            });
         }
         let (sender, handle) = self
             .running
@@ -395,19 +401,20 @@ impl Consumer for StreamExtractor {
         if sender.send(bytes.to_vec()).is_ok() {
             return Ok(());
         }
-        // The extractor stopped reading: it either finished or refused the archive.
+        // The extractor stopped reading: it finished, or failed on what it read.
         let (_, handle) = self.running.take().expect("checked above");
-        match handle
+        let outcome = handle
             .join()
-            .map_err(|_| anyhow!("the extractor thread panicked"))?
-        {
-            Ok(stats) => {
-                self.ended_early = Some(stats);
-                Ok(())
-            }
-            Err(e) => {
+            .map_err(|_| anyhow!("the extractor thread panicked"))?;
+        match outcome {
+            // The disk, not the bytes: no download can fix that, so stop now.
+            Err(error @ ArchiveError::Write { .. }) => {
                 let _ = std::fs::remove_dir_all(&self.staging);
-                Err(unpack_error(e, &self.archive, &self.staging))
+                Err(unpack_error(error, &self.archive, &self.staging))
+            }
+            outcome => {
+                self.ended = Some(outcome);
+                Ok(())
             }
         }
     }
@@ -417,7 +424,7 @@ impl Consumer for StreamExtractor {
             drop(sender);
             let _ = handle.join();
         }
-        self.ended_early = None;
+        self.ended = None;
         let _ = std::fs::remove_dir_all(&self.staging);
     }
 }
