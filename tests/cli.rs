@@ -504,6 +504,7 @@ fn help_text_snapshots() {
         &["uninstall", "--help"],
         &["link", "--help"],
         &["cache", "--help"],
+        &["exec", "--help"],
     ] {
         let (code, out, _) = sb.run("", args);
         assert_eq!(code, 0);
