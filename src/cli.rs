@@ -49,6 +49,19 @@ pub enum Command {
     ListRemote(commands::list_remote::Args),
     /// Run a command with a Go version first on PATH (default: the one selected here)
     Exec(commands::exec::Args),
+    /// Print the exports (GOROOT, PATH) for the version selected here, for eval in CI
+    Env(commands::env::Args),
+    /// Use a version in this shell only (needs `gopin init`)
+    Use(commands::use_version::Args),
+    /// Print the shell integration: shims on PATH, the gopin function, the cd hook
+    Init(commands::init::Args),
+    /// The cd hook's question: did the selection change? (called by the shell integration)
+    #[command(hide = true)]
+    Hook(commands::hook::Args),
+    /// Recreate the shims (go, gofmt, one goX.Y.Z per installed version)
+    Reshim(commands::reshim::Args),
+    /// Print a completion script
+    Completions(commands::completions::Args),
     /// Register an existing Go tree (a custom build) as a version
     Link(commands::link::Args),
     /// Manage downloads and cached indexes

@@ -17,6 +17,7 @@ mod pause;
 mod platform;
 mod progress;
 mod retry;
+mod shell;
 mod shims;
 mod system_go;
 mod toolchain;

@@ -141,3 +141,18 @@ pub fn parse_spec(text: &str) -> Result<Spec> {
         )
     })
 }
+
+/// The exact form for `.go-version` and `GOPIN_TOOLCHAIN`: three numbers even for releases
+/// named without `.0` (`go1.20` is written `1.20.0`, since `1.20` would read as "newest
+/// 1.20.x"). A custom build keeps its registered name, which is already exact.
+pub fn exact_text(version: &Version) -> String {
+    let bare = version.bare();
+    if version.suffix().is_empty()
+        && version.has_minor()
+        && !version.has_patch()
+        && !version.is_prerelease()
+    {
+        return format!("{bare}.0");
+    }
+    bare
+}

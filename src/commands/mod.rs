@@ -1,15 +1,21 @@
 //! One file per command, each a `run(args, &Ctx)`.
 
 pub mod cache;
+pub mod completions;
 pub mod current;
 pub mod default;
+pub mod env;
 pub mod exec;
+pub mod hook;
+pub mod init;
 pub mod install;
 pub mod link;
 pub mod list;
 pub mod list_remote;
 pub mod pin;
+pub mod reshim;
 pub mod uninstall;
+pub mod use_version;
 pub mod which;
 pub mod why;
 
@@ -31,5 +37,11 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
         Command::Link(args) => link::run(args, ctx),
         Command::Cache(args) => cache::run(args, ctx),
         Command::Exec(args) => exec::run(args, ctx),
+        Command::Env(args) => env::run(args, ctx),
+        Command::Use(args) => use_version::run(args, ctx),
+        Command::Init(args) => init::run(args, ctx),
+        Command::Hook(args) => hook::run(args, ctx),
+        Command::Reshim(args) => reshim::run(args, ctx),
+        Command::Completions(args) => completions::run(args, ctx),
     }
 }

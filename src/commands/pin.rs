@@ -6,7 +6,6 @@ use crate::index::cache::write_atomic;
 use crate::output;
 use crate::toolchain;
 use anyhow::{Context, Result};
-use gopin_shim::Version;
 use gopin_shim::select::working_dir;
 
 #[derive(Debug, clap::Args)]
@@ -33,7 +32,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     };
     let spec = toolchain::parse_spec(&text)?;
     let line = match toolchain::resolve_spec(ctx, &spec)? {
-        Some(version) => pinned_text(&version),
+        Some(version) => toolchain::exact_text(&version),
         None => "system".to_owned(),
     };
     write_atomic(&path, format!("{line}\n").as_bytes())
@@ -42,28 +41,13 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-/// The exact form for `.go-version`: three numbers even for releases named without `.0`
-/// (`go1.20` is written `1.20.0`, since `1.20` would read as "newest 1.20.x"). A custom build
-/// keeps its registered name, which is already exact.
-fn pinned_text(version: &Version) -> String {
-    let bare = version.bare();
-    if version.suffix().is_empty()
-        && version.has_minor()
-        && !version.has_patch()
-        && !version.is_prerelease()
-    {
-        return format!("{bare}.0");
-    }
-    bare
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gopin_shim::Spec;
+    use gopin_shim::{Spec, Version};
 
     #[test]
-    fn pinned_text_is_exact_and_reads_back_the_same() {
+    fn exact_text_reads_back_the_same() {
         for (name, want) in [
             ("go1.22.10", "1.22.10"),
             ("go1.20", "1.20.0"),
@@ -73,7 +57,7 @@ mod tests {
             ("go1.20-custom", "1.20-custom"),
         ] {
             let version = Version::parse_toolchain(name).unwrap();
-            assert_eq!(pinned_text(&version), want);
+            assert_eq!(toolchain::exact_text(&version), want);
             let back = Spec::parse(want).unwrap();
             assert_eq!(
                 back.exact().map(|v| v.to_string()),

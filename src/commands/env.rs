@@ -1,0 +1,44 @@
+//! `gopin env [--shell SHELL]`: the exports (GOROOT, PATH) for the toolchain selected here, for
+//! `eval "$(gopin env)"` in CI and Dockerfiles. Nothing but those lines goes to stdout; a
+//! missing version is installed first (messages on stderr) unless GOPIN_AUTO_INSTALL=0.
+
+use crate::commands::exec::ensure_auto_install;
+use crate::ctx::Ctx;
+use crate::error::user;
+use crate::install::{self, Options};
+use crate::output;
+use crate::shell::Shell;
+use crate::toolchain;
+use anyhow::Result;
+use gopin_shim::{Choice, Report, Trace};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The shell to print for (default: from $SHELL, else sh)
+    #[arg(long, value_enum)]
+    shell: Option<Shell>,
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
+    let shell = args.shell.unwrap_or_else(Shell::from_env);
+    let active = toolchain::active(ctx, &mut Trace::off())?;
+    let goroot = match (&active.chosen.choice, &active.goroot) {
+        (_, Some(goroot)) => goroot.clone(),
+        (Choice::Version(version), None) => {
+            ensure_auto_install(version, Some(&active.chosen.reason))?;
+            install::install(ctx, version, &Options::new(ctx))?;
+            ctx.root.version_dir(&version.to_string())
+        }
+        (Choice::System, None) => {
+            return Err(user(
+                Report::new("no go on PATH outside gopin for `system`")
+                    .detail(format!("selected by: {}", active.chosen.reason))
+                    .hint("install Go system-wide, or pick a version with `gopin pin 1.22`"),
+            ));
+        }
+    };
+    let goroot_text = goroot.to_string_lossy();
+    output::data(shell.export("GOROOT", &goroot_text))?;
+    output::data(shell.prepend_path(&goroot.join("bin").to_string_lossy()))?;
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! `gopin use SPEC` / `gopin use --unset`: this shell only. Prints the command that sets (or
+//! unsets) `GOPIN_TOOLCHAIN` to the exact version; the `gopin` shell function from `gopin
+//! init` evaluates it. Without the integration it says how to evaluate it by hand.
+
+use crate::commands::exec::ensure_auto_install;
+use crate::ctx::Ctx;
+use crate::install::{self, Options};
+use crate::output;
+use crate::shell::Shell;
+use crate::toolchain;
+use anyhow::Result;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The version for this shell (1.22.10, 1.22, latest, system)
+    #[arg(required_unless_present = "unset")]
+    spec: Option<String>,
+    /// Go back to the files and the default
+    #[arg(long, conflicts_with = "spec")]
+    unset: bool,
+    /// The shell to print for (default: from $SHELL)
+    #[arg(long, value_enum)]
+    shell: Option<Shell>,
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
+    let shell = args.shell.unwrap_or_else(Shell::from_env);
+    let line = match &args.spec {
+        None => shell.unset("GOPIN_TOOLCHAIN"),
+        Some(text) => {
+            let spec = toolchain::parse_spec(text)?;
+            let value = match toolchain::resolve_spec(ctx, &spec)? {
+                Some(version) => {
+                    if toolchain::installed_goroot(ctx, &version).is_none() {
+                        ensure_auto_install(&version, None)?;
+                        install::install(ctx, &version, &Options::new(ctx))?;
+                    }
+                    toolchain::exact_text(&version)
+                }
+                None => "system".to_owned(),
+            };
+            shell.export("GOPIN_TOOLCHAIN", &value)
+        }
+    };
+    output::data(&line)?;
+    if std::env::var_os("GOPIN_SHELL_INTEGRATION").is_none() {
+        let rc = match shell {
+            Shell::Fish => {
+                "add `gopin init fish | source` to ~/.config/fish/config.fish".to_owned()
+            }
+            other => format!(
+                "add `eval \"$(gopin init {})\"` to your shell's rc file",
+                other.name()
+            ),
+        };
+        output::info(format_args!(
+            "note: gopin's shell integration is not set up, so this shell did not change; run `eval \"$(gopin use ...)\"`, or {rc}"
+        ));
+    }
+    Ok(())
+}
