@@ -225,7 +225,10 @@ mod tests {
                 script.contains("'/o/bin/gopin'") && script.contains("'/o/shims'"),
                 "{shell:?}"
             );
-            assert!(!script.contains('@'), "{shell:?}: a placeholder left");
+            assert!(
+                !script.contains("@GOPIN@") && !script.contains("@SHIMS@"),
+                "{shell:?}: a placeholder left"
+            );
         }
     }
 }
