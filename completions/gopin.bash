@@ -61,6 +61,9 @@ _gopin() {
             gopin,ls-remote)
                 cmd="gopin__subcmd__list__subcmd__remote"
                 ;;
+            gopin,mirror)
+                cmd="gopin__subcmd__mirror"
+                ;;
             gopin,pin)
                 cmd="gopin__subcmd__pin"
                 ;;
@@ -130,6 +133,9 @@ _gopin() {
             gopin__subcmd__help,list-remote)
                 cmd="gopin__subcmd__help__subcmd__list__subcmd__remote"
                 ;;
+            gopin__subcmd__help,mirror)
+                cmd="gopin__subcmd__help__subcmd__mirror"
+                ;;
             gopin__subcmd__help,pin)
                 cmd="gopin__subcmd__help__subcmd__pin"
                 ;;
@@ -158,7 +164,7 @@ _gopin() {
 
     case "${cmd}" in
         gopin)
-            opts="-q -h -V --quiet --help --version install uninstall current why which default pin list ls list-remote ls-remote exec env use init hook reshim completions link cache help"
+            opts="-q -h -V --quiet --help --version install uninstall current why which default pin list ls list-remote ls-remote exec env use init hook reshim completions link mirror cache help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -316,7 +322,7 @@ _gopin() {
             return 0
             ;;
         gopin__subcmd__help)
-            opts="install uninstall current why which default pin list list-remote exec env use init hook reshim completions link cache help"
+            opts="install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror cache help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -525,6 +531,20 @@ _gopin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gopin__subcmd__help__subcmd__mirror)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gopin__subcmd__help__subcmd__pin)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -702,6 +722,32 @@ _gopin() {
                 return 0
             fi
             case "${prev}" in
+                --os)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --arch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gopin__subcmd__mirror)
+            opts="-q -h -V --to --os --arch --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --os)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

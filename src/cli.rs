@@ -64,6 +64,8 @@ pub enum Command {
     Completions(commands::completions::Args),
     /// Register an existing Go tree (a custom build) as a version
     Link(commands::link::Args),
+    /// Copy verified archives and an index.json into a folder: a static mirror to serve
+    Mirror(commands::mirror::Args),
     /// Manage downloads and cached indexes
     Cache(commands::cache::Args),
 }

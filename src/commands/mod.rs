@@ -12,6 +12,7 @@ pub mod install;
 pub mod link;
 pub mod list;
 pub mod list_remote;
+pub mod mirror;
 pub mod pin;
 pub mod reshim;
 pub mod uninstall;
@@ -43,5 +44,6 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
         Command::Hook(args) => hook::run(args, ctx),
         Command::Reshim(args) => reshim::run(args, ctx),
         Command::Completions(args) => completions::run(args, ctx),
+        Command::Mirror(args) => mirror::run(args, ctx),
     }
 }

@@ -1,0 +1,193 @@
+//! `gopin mirror --to DIR SPEC...`: copy verified archives (from the downloads cache when
+//! present) into DIR and write `DIR/index.json` in go.dev's schema listing exactly what is
+//! there. Any static server, object store or artifact repository can then serve DIR; clients
+//! set `GOPIN_INDEX_URL=<url>/index.json GOPIN_DOWNLOAD_URL=<url>/`. Re-running adds versions
+//! without downloading again.
+
+use crate::ctx::Ctx;
+use crate::download::{self, Discard, Expected};
+use crate::error::user;
+use crate::index::cache::write_atomic;
+use crate::index::{Index, Release};
+use crate::output;
+use crate::platform::Platform;
+use crate::progress::{Progress, Style};
+use crate::toolchain;
+use anyhow::{Context, Result};
+use gopin_shim::{Report, Spec, Version};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The mirror folder (created if missing)
+    #[arg(long, value_name = "DIR")]
+    to: PathBuf,
+    /// Versions to mirror (1.22.10, 1.22, latest)
+    #[arg(required = true)]
+    specs: Vec<String>,
+    /// Operating system of the archives, in Go's names (default: this machine's)
+    #[arg(long, value_name = "GOOS")]
+    os: Option<String>,
+    /// Architecture of the archives, in Go's names (default: this machine's)
+    #[arg(long, value_name = "GOARCH")]
+    arch: Option<String>,
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
+    let platform = Platform::with_overrides(args.os.as_deref(), args.arch.as_deref());
+    std::fs::create_dir_all(&args.to)
+        .with_context(|| format!("cannot create {}", args.to.display()))?;
+    let index = ctx.index(&|_| true)?;
+    let mut mirrored: Vec<Release> = Vec::new();
+    for text in &args.specs {
+        let version = resolve(&index, text, &platform)?;
+        let found = index.find(&version, &platform).ok_or_else(|| {
+            user(
+                Report::new(format!(
+                    "{version} has no archive for {platform} in the index"
+                ))
+                .hint(format!(
+                    "see the releases with `gopin list-remote --os {} --arch {}`",
+                    platform.os, platform.arch
+                )),
+            )
+        })?;
+        let file = found.archive;
+        if file.sha256.is_empty() {
+            return Err(user(
+                Report::new(format!("the index gives no SHA-256 for {}", file.filename))
+                    .hint("gopin mirrors only archives it can verify"),
+            ));
+        }
+        let expected = Expected {
+            filename: file.filename.clone(),
+            sha256: file.sha256.to_ascii_lowercase(),
+            size: file.size,
+        };
+        copy_verified(ctx, &expected, &args.to)?;
+        let mut release = found.release.clone();
+        release.files = vec![file.clone()];
+        mirrored.push(release);
+    }
+    let listed = write_index(&args.to, mirrored)?;
+    output::info(format_args!(
+        "{} lists {listed} archive{}; serve the folder and set GOPIN_INDEX_URL=<url>/index.json GOPIN_DOWNLOAD_URL=<url>/",
+        args.to.join("index.json").display(),
+        if listed == 1 { "" } else { "s" }
+    ));
+    Ok(())
+}
+
+/// A spec resolved against the index for the mirror's platform (fuzzy: the newest stable).
+fn resolve(index: &Index, text: &str, platform: &Platform) -> Result<Version> {
+    match toolchain::parse_spec(text)? {
+        Spec::Exact(version) => Ok(version),
+        Spec::Fuzzy(fuzzy) => index
+            .newest(&fuzzy, platform)
+            .map(|a| a.version)
+            .ok_or_else(|| {
+                user(
+                    Report::new(format!(
+                        "no stable Go release matches {fuzzy} for {platform}"
+                    ))
+                    .hint(format!("see the releases with `gopin list-remote {fuzzy}`")),
+                )
+            }),
+        Spec::System => Err(user(
+            Report::new("`system` cannot be mirrored")
+                .hint("name a release, e.g. `gopin mirror --to DIR 1.22`"),
+        )),
+    }
+}
+
+/// Puts a verified copy of the archive into `dir`: already there and intact, copied from the
+/// downloads cache, or downloaded (into the cache) first.
+fn copy_verified(ctx: &Ctx, expected: &Expected, dir: &Path) -> Result<()> {
+    let target = dir.join(&expected.filename);
+    if intact(&target, expected) {
+        output::info(format_args!(
+            "{} is already in the mirror",
+            expected.filename
+        ));
+        return Ok(());
+    }
+    let cached = download::archive_path(ctx, &expected.filename);
+    let source = if intact(&cached, expected) {
+        cached
+    } else {
+        let progress = Progress::new(
+            Style::from_env(ctx.quiet),
+            &expected.filename,
+            expected.size,
+        );
+        download::fetch(ctx, expected, &progress, &mut Discard)?
+    };
+    let tmp = dir.join(format!(".{}.{}.tmp", expected.filename, std::process::id()));
+    std::fs::copy(&source, &tmp)
+        .with_context(|| format!("cannot copy {} to {}", source.display(), tmp.display()))?;
+    if !intact(&tmp, expected) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(user(
+            Report::new(format!(
+                "the copy of {} in {} does not match its SHA-256",
+                expected.filename,
+                dir.display()
+            ))
+            .hint("check the disk holding the mirror and run the command again"),
+        ));
+    }
+    std::fs::rename(&tmp, &target)
+        .with_context(|| format!("cannot rename {} to {}", tmp.display(), target.display()))?;
+    output::info(format_args!("mirrored {}", expected.filename));
+    Ok(())
+}
+
+fn intact(path: &Path, expected: &Expected) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == expected.size)
+        && download::sha256_file(path).is_ok_and(|sum| sum == expected.sha256)
+}
+
+/// Merges the new releases into `dir/index.json`, keeping only files present in `dir`, newest
+/// release first as go.dev lists them. Returns how many files it lists.
+fn write_index(dir: &Path, new: Vec<Release>) -> Result<usize> {
+    let path = dir.join("index.json");
+    let mut releases: Vec<Release> = match std::fs::read(&path) {
+        Ok(bytes) => {
+            Index::parse(&bytes)
+                .map_err(|e| {
+                    user(
+                        Report::new(format!("{} is not a Go download index", path.display()))
+                            .detail(e.to_string())
+                            .hint("move it away, or mirror into an empty folder"),
+                    )
+                })?
+                .releases
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    for release in new {
+        match releases.iter_mut().find(|r| r.version == release.version) {
+            Some(existing) => {
+                for file in release.files {
+                    existing.files.retain(|f| f.filename != file.filename);
+                    existing.files.push(file);
+                }
+            }
+            None => releases.push(release),
+        }
+    }
+    for release in &mut releases {
+        release.files.retain(|f| dir.join(&f.filename).is_file());
+        release.files.sort_by(|a, b| a.filename.cmp(&b.filename));
+    }
+    releases.retain(|r| !r.files.is_empty());
+    releases.sort_by(|a, b| {
+        let parse = |r: &Release| Version::parse_toolchain(&r.version);
+        parse(b).cmp(&parse(a))
+    });
+    let count = releases.iter().map(|r| r.files.len()).sum();
+    let json = serde_json::to_vec_pretty(&releases).context("cannot encode the index")?;
+    write_atomic(&path, &json).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(count)
+}
