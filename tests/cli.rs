@@ -505,6 +505,12 @@ fn help_text_snapshots() {
         &["link", "--help"],
         &["cache", "--help"],
         &["exec", "--help"],
+        &["env", "--help"],
+        &["use", "--help"],
+        &["init", "--help"],
+        &["reshim", "--help"],
+        &["completions", "--help"],
+        &["mirror", "--help"],
     ] {
         let (code, out, _) = sb.run("", args);
         assert_eq!(code, 0);
