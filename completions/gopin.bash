@@ -28,6 +28,9 @@ _gopin() {
             gopin,default)
                 cmd="gopin__subcmd__default"
                 ;;
+            gopin,doctor)
+                cmd="gopin__subcmd__doctor"
+                ;;
             gopin,env)
                 cmd="gopin__subcmd__env"
                 ;;
@@ -106,6 +109,9 @@ _gopin() {
             gopin__subcmd__help,default)
                 cmd="gopin__subcmd__help__subcmd__default"
                 ;;
+            gopin__subcmd__help,doctor)
+                cmd="gopin__subcmd__help__subcmd__doctor"
+                ;;
             gopin__subcmd__help,env)
                 cmd="gopin__subcmd__help__subcmd__env"
                 ;;
@@ -164,7 +170,7 @@ _gopin() {
 
     case "${cmd}" in
         gopin)
-            opts="-q -h -V --quiet --help --version install uninstall current why which default pin list ls list-remote ls-remote exec env use init hook reshim completions link mirror cache help"
+            opts="-q -h -V --quiet --help --version install uninstall current why which default pin list ls list-remote ls-remote exec env use init hook reshim completions link mirror doctor cache help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -289,6 +295,20 @@ _gopin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gopin__subcmd__doctor)
+            opts="-q -h -V --offline --json --strict --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gopin__subcmd__env)
             opts="-q -h -V --shell --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -322,7 +342,7 @@ _gopin() {
             return 0
             ;;
         gopin__subcmd__help)
-            opts="install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror cache help"
+            opts="install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror doctor cache help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -392,6 +412,20 @@ _gopin() {
             return 0
             ;;
         gopin__subcmd__help__subcmd__default)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gopin__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

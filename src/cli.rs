@@ -66,6 +66,8 @@ pub enum Command {
     Link(commands::link::Args),
     /// Copy verified archives and an index.json into a folder: a static mirror to serve
     Mirror(commands::mirror::Args),
+    /// Check PATH, environment, selection, network, disk and Go settings before a build does
+    Doctor(commands::doctor::Args),
     /// Manage downloads and cached indexes
     Cache(commands::cache::Args),
 }

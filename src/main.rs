@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod config;
 mod ctx;
+mod doctor;
 mod download;
 mod error;
 mod http;

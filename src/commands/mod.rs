@@ -4,6 +4,7 @@ pub mod cache;
 pub mod completions;
 pub mod current;
 pub mod default;
+pub mod doctor;
 pub mod env;
 pub mod exec;
 pub mod hook;
@@ -45,5 +46,6 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
         Command::Reshim(args) => reshim::run(args, ctx),
         Command::Completions(args) => completions::run(args, ctx),
         Command::Mirror(args) => mirror::run(args, ctx),
+        Command::Doctor(args) => doctor::run(args, ctx),
     }
 }

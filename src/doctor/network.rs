@@ -1,0 +1,354 @@
+//! Doctor: each index URL and each download URL, timed phase by phase (DNS, TCP connect, TLS
+//! handshake, HTTP status), so "it does not download" becomes "the proxy's certificate is not
+//! trusted" or "port 443 is filtered". Through a proxy only the whole request can be timed.
+
+use super::{Check, Status};
+use crate::ctx::Ctx;
+use crate::download::join_url;
+use crate::index::Index;
+use std::io::Read;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const GROUP: &str = "network";
+
+pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) {
+    for variable in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "NO_PROXY",
+        "no_proxy",
+    ] {
+        if let Ok(value) = std::env::var(variable)
+            && !value.is_empty()
+        {
+            checks.push(Check::new(
+                GROUP,
+                "network.proxy",
+                Status::Info,
+                format!("{variable}={}", mask_password(&value)),
+            ));
+        }
+    }
+    let mut index: Option<Index> = None;
+    let mut index_checks = Vec::new();
+    for url in &ctx.config.index_urls {
+        let (check, body) = probe(ctx, "network.index", "index", url, true);
+        if index.is_none() {
+            index = body.and_then(|b| Index::parse(&b).ok());
+        }
+        index_checks.push(check);
+    }
+    settle(
+        &mut index_checks,
+        "the download index is unreachable at every GOPIN_INDEX_URL",
+    );
+    checks.extend(index_checks);
+
+    // A real archive name makes the download check meaningful: a folder URL often answers 403.
+    let sample = index.as_ref().and_then(|i| {
+        i.available(&ctx.platform)
+            .into_iter()
+            .rfind(|a| a.release.stable)
+            .map(|a| a.archive.filename.clone())
+    });
+    let mut download_checks = Vec::new();
+    for base in &ctx.config.download_urls {
+        let url = sample
+            .as_deref()
+            .map_or_else(|| base.clone(), |name| join_url(base, name));
+        download_checks.push(probe(ctx, "network.download", "download", &url, false).0);
+    }
+    settle(
+        &mut download_checks,
+        "every GOPIN_DOWNLOAD_URL is unreachable",
+    );
+    checks.extend(download_checks);
+}
+
+/// When one URL of a list works, the others failing is only a warning: failover covers it.
+fn settle(checks: &mut [Check], all_failed: &str) {
+    if checks.iter().any(|c| c.status == Status::Pass) {
+        for check in checks.iter_mut().filter(|c| c.status == Status::Fail) {
+            check.status = Status::Warn;
+        }
+    } else if let Some(first) = checks.first_mut() {
+        first.evidence.insert(0, all_failed.to_owned());
+    }
+}
+
+/// Probes one URL; returns the check and, when asked, the body.
+fn probe(
+    ctx: &Ctx,
+    id: &'static str,
+    what: &str,
+    url: &str,
+    want_body: bool,
+) -> (Check, Option<Vec<u8>>) {
+    if let Some(path) = url.strip_prefix("file://") {
+        let path = reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| u.to_file_path().ok())
+            .unwrap_or_else(|| path.into());
+        return match std::fs::read(&path) {
+            Ok(bytes) => (
+                Check::new(GROUP, id, Status::Pass, format!("{what} {url}: readable")),
+                Some(bytes),
+            ),
+            Err(_) if path.is_dir() => (
+                Check::new(
+                    GROUP,
+                    id,
+                    Status::Pass,
+                    format!("{what} {url}: folder exists"),
+                ),
+                None,
+            ),
+            Err(e) => (
+                Check::new(
+                    GROUP,
+                    id,
+                    Status::Fail,
+                    format!("{what} {url}: cannot read it"),
+                )
+                .evidence(e.to_string())
+                .hint(format!(
+                    "check the path, or set GOPIN_{}_URL",
+                    what.to_ascii_uppercase()
+                )),
+                None,
+            ),
+        };
+    }
+    let mut phases: Vec<String> = Vec::new();
+    let fail = |phases: Vec<String>, why: String, hint: String| {
+        let mut check = Check::new(GROUP, id, Status::Fail, format!("{what} {url}: {why}"));
+        for phase in phases {
+            check = check.evidence(phase);
+        }
+        (check.hint(hint), None)
+    };
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return fail(
+            phases,
+            "not a valid URL".to_owned(),
+            "fix GOPIN_INDEX_URL / GOPIN_DOWNLOAD_URL".to_owned(),
+        );
+    };
+    let host = parsed
+        .host_str()
+        .unwrap_or_default()
+        .trim_matches(['[', ']'])
+        .to_owned();
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let proxied = uses_proxy(&parsed);
+    if !proxied {
+        let started = Instant::now();
+        let addrs: Vec<_> = match (host.as_str(), port).to_socket_addrs() {
+            Ok(addrs) => addrs.collect(),
+            Err(e) => {
+                return fail(
+                    phases,
+                    format!("DNS lookup of {host} failed"),
+                    format!("check DNS: `getent hosts {host}` ({e})"),
+                );
+            }
+        };
+        phases.push(format!(
+            "dns      {:>7}  {host} -> {}",
+            ms(started.elapsed()),
+            addrs
+                .first()
+                .map_or_else(String::new, |a| a.ip().to_string())
+        ));
+        let started = Instant::now();
+        let tcp = match addrs
+            .iter()
+            .find_map(|a| TcpStream::connect_timeout(a, ctx.config.connect_timeout).ok())
+        {
+            Some(tcp) => tcp,
+            None => {
+                return fail(
+                    phases,
+                    format!("cannot connect to {host}:{port}"),
+                    "check the network, a firewall, or set HTTPS_PROXY".to_owned(),
+                );
+            }
+        };
+        phases.push(format!(
+            "connect  {:>7}  {host}:{port}",
+            ms(started.elapsed())
+        ));
+        if parsed.scheme() == "https" {
+            let started = Instant::now();
+            match handshake(tcp, &host, ctx.config.read_timeout) {
+                Ok(version) => {
+                    phases.push(format!("tls      {:>7}  {version}", ms(started.elapsed())))
+                }
+                Err(why) => {
+                    return fail(
+                        phases,
+                        format!("TLS handshake failed: {why}"),
+                        crate::retry::CERTIFICATE_HINT.to_owned(),
+                    );
+                }
+            }
+        }
+    } else {
+        phases.push("through the proxy: DNS, connect and TLS are the proxy's".to_owned());
+    }
+    let started = Instant::now();
+    let client = match ctx.client() {
+        Ok(client) => client,
+        Err(e) => {
+            return fail(
+                phases,
+                format!("{e:#}"),
+                "check SSL_CERT_FILE and the proxy variables".to_owned(),
+            );
+        }
+    };
+    let request = if want_body {
+        client.get(url)
+    } else {
+        client.head(url)
+    };
+    match request.send() {
+        Ok(mut response) => {
+            let status = response.status();
+            let mut body = Vec::new();
+            if want_body && status.is_success() {
+                let _ = response.read_to_end(&mut body);
+            }
+            phases.push(format!("http     {:>7}  {status}", ms(started.elapsed())));
+            if status.is_success() {
+                let mut check =
+                    Check::new(GROUP, id, Status::Pass, format!("{what} {url}: {status}"));
+                for phase in phases {
+                    check = check.evidence(phase);
+                }
+                (check, want_body.then_some(body))
+            } else {
+                fail(
+                    phases,
+                    format!("HTTP {status}"),
+                    format!(
+                        "check the URL, or set GOPIN_{}_URL to a mirror",
+                        what.to_ascii_uppercase()
+                    ),
+                )
+            }
+        }
+        Err(e) => {
+            let why = crate::http::describe(&e);
+            let hint = if crate::http::is_certificate_error(&e) {
+                crate::retry::CERTIFICATE_HINT.to_owned()
+            } else {
+                "check the network and the proxy variables".to_owned()
+            };
+            fail(phases, why, hint)
+        }
+    }
+}
+
+/// A TLS handshake with the same trust as downloads (bundled roots plus the system store,
+/// which honours SSL_CERT_FILE); returns the protocol version.
+fn handshake(mut tcp: TcpStream, host: &str, timeout: Duration) -> Result<String, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name =
+        rustls::pki_types::ServerName::try_from(host.to_owned()).map_err(|e| e.to_string())?;
+    let mut connection =
+        rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
+    tcp.set_read_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    tcp.set_write_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    while connection.is_handshaking() {
+        connection
+            .complete_io(&mut tcp)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(connection
+        .protocol_version()
+        .map_or_else(|| "TLS".to_owned(), |v| format!("{v:?}")))
+}
+
+/// True when reqwest would send this URL through a proxy from the environment.
+fn uses_proxy(url: &reqwest::Url) -> bool {
+    let get = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .or_else(|| std::env::var(name.to_ascii_lowercase()).ok())
+            .filter(|v| !v.is_empty())
+    };
+    let proxy = match url.scheme() {
+        "https" => get("HTTPS_PROXY"),
+        _ => get("HTTP_PROXY"),
+    }
+    .or_else(|| get("ALL_PROXY"));
+    if proxy.is_none() {
+        return false;
+    }
+    let host = url.host_str().unwrap_or_default();
+    let excluded = get("NO_PROXY").is_some_and(|list| {
+        list.split(',').map(str::trim).any(|entry| {
+            entry == "*"
+                || (!entry.is_empty()
+                    && (host == entry.trim_start_matches('.')
+                        || host.ends_with(&format!(".{}", entry.trim_start_matches('.')))))
+        })
+    });
+    !excluded
+}
+
+/// `http://user:secret@proxy:3128` -> `http://user:***@proxy:3128`.
+pub fn mask_password(value: &str) -> String {
+    let Some((scheme, rest)) = value.split_once("://") else {
+        return value.to_owned();
+    };
+    let Some((credentials, host)) = rest.rsplit_once('@') else {
+        return value.to_owned();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => value.to_owned(),
+    }
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_masked() {
+        assert_eq!(
+            mask_password("http://ana:s3cret@proxy:3128"),
+            "http://ana:***@proxy:3128"
+        );
+        assert_eq!(
+            mask_password("http://ana@proxy:3128"),
+            "http://ana@proxy:3128"
+        );
+        assert_eq!(mask_password("http://proxy:3128"), "http://proxy:3128");
+        assert_eq!(mask_password("http://a:b:c@p@q:1"), "http://a:***@q:1");
+        assert_eq!(mask_password("localhost,.corp"), "localhost,.corp");
+    }
+}

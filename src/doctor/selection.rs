@@ -1,0 +1,191 @@
+//! Doctor: what is selected here and why, whether it is installed and intact, and a
+//! `.go-version` that asks for an older Go than the module's `go` line (Go refuses to build).
+
+use super::{Check, Status, go_output};
+use crate::ctx::Ctx;
+use crate::toolchain::{self, Active};
+use gopin_shim::goenv;
+use gopin_shim::gomod;
+use gopin_shim::{Choice, SelectError, Source, Trace, Version};
+use std::path::{Path, PathBuf};
+
+const GROUP: &str = "selection";
+
+/// Checks the selection and returns it for the environment checks.
+pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) -> Option<Active> {
+    let active = match toolchain::active(ctx, &mut Trace::off()) {
+        Ok(active) => active,
+        Err(e) if matches!(e.downcast_ref(), Some(SelectError::NothingSelected { .. })) => {
+            checks.push(
+                Check::new(
+                    GROUP,
+                    "selection.selected",
+                    Status::Warn,
+                    "no Go version is selected here",
+                )
+                .hint("`gopin default 1.22` (everywhere) or `gopin pin 1.22` (this project)"),
+            );
+            return None;
+        }
+        Err(e) => {
+            let report = crate::error::report_of(&e);
+            let mut check = Check::new(GROUP, "selection.selected", Status::Fail, report.message);
+            for line in report.details {
+                check = check.evidence(line);
+            }
+            if let Some(hint) = report.hint {
+                check = check.hint(hint);
+            }
+            checks.push(check);
+            return None;
+        }
+    };
+    checks.push(Check::new(
+        GROUP,
+        "selection.selected",
+        Status::Pass,
+        format!("{} is selected ({})", active.name(), active.chosen.reason),
+    ));
+    if let Choice::Version(version) = &active.chosen.choice {
+        checks.push(installed(version, active.goroot.as_deref()));
+        if let Some(check) = older_than_module(&active, version) {
+            checks.push(check);
+        }
+    }
+    Some(active)
+}
+
+/// Installed, `VERSION` naming it, and `bin/go version` saying it.
+fn installed(version: &Version, goroot: Option<&Path>) -> Check {
+    let Some(goroot) = goroot else {
+        let auto_off = std::env::var("GOPIN_AUTO_INSTALL").is_ok_and(|v| v == "0");
+        let status = if auto_off { Status::Fail } else { Status::Warn };
+        let summary = if auto_off {
+            format!(
+                "{version} is not installed and automatic installs are off (GOPIN_AUTO_INSTALL=0)"
+            )
+        } else {
+            format!("{version} is not installed yet; the first go command will install it")
+        };
+        return Check::new(GROUP, "selection.installed", status, summary)
+            .hint(format!("`gopin install {}`", version.bare()));
+    };
+    let core = version.without_suffix().to_string();
+    let first_line = std::fs::read_to_string(goroot.join("VERSION"))
+        .unwrap_or_default()
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    let go = goroot
+        .join("bin")
+        .join(format!("go{}", std::env::consts::EXE_SUFFIX));
+    let says = go_output(&go, &["version"], Some(goroot));
+    let runs = says.as_deref().is_some_and(|s| {
+        s.split_whitespace()
+            .nth(2)
+            .is_some_and(|v| v.starts_with(&core))
+    });
+    let broken = |why: String| {
+        Check::new(
+            GROUP,
+            "selection.installed",
+            Status::Fail,
+            format!("{version} is installed but broken"),
+        )
+        .evidence(why)
+        .evidence(format!("GOROOT {}", goroot.display()))
+        .hint(format!(
+            "reinstall it: `gopin install --force {}`",
+            version.bare()
+        ))
+    };
+    // A linked custom build may name itself differently in VERSION; its go must still run.
+    if version.suffix().is_empty() && first_line != core {
+        return broken(format!("VERSION says {first_line:?}, expected {core}"));
+    }
+    if !runs {
+        return broken(format!(
+            "`{} version` said {:?}",
+            go.display(),
+            says.unwrap_or_else(|| "nothing (it did not run)".to_owned())
+        ));
+    }
+    Check::new(
+        GROUP,
+        "selection.installed",
+        Status::Pass,
+        format!("{version} is installed and runs"),
+    )
+    .evidence(says.unwrap_or_default())
+}
+
+/// A `.go-version` or `.tool-versions` choosing an older Go than the governing go.mod/go.work
+/// `go` line: Go will refuse to build with it.
+fn older_than_module(active: &Active, version: &Version) -> Option<Check> {
+    let source = active.chosen.reason.source;
+    if !matches!(
+        source,
+        Source::GoVersion | Source::ToolVersions | Source::Default | Source::Env
+    ) {
+        return None;
+    }
+    let cwd = gopin_shim::select::working_dir().ok()?;
+    let file = governing_module_file(&cwd)?;
+    let text = std::fs::read_to_string(&file).ok()?;
+    let line = gomod::scan(&text).ok()?.go?;
+    let wanted = Version::parse(&line.value)?;
+    if version.go_cmp(&wanted) != std::cmp::Ordering::Less {
+        return None;
+    }
+    Some(
+        Check::new(
+            GROUP,
+            "selection.older-than-module",
+            Status::Fail,
+            format!(
+                "{version} is older than the go {} that {} requires: go will refuse to build",
+                line.value,
+                file.display()
+            ),
+        )
+        .evidence(format!("selected by: {}", active.chosen.reason))
+        .evidence(format!(
+            "{}:{}: go {}",
+            file.display(),
+            line.number,
+            line.value
+        ))
+        .hint(format!(
+            "pin a new enough Go: `gopin pin {}`",
+            wanted.first_release().bare()
+        )),
+    )
+}
+
+/// The go.work (as Go finds it, honouring GOWORK) or else the nearest go.mod above `cwd`.
+fn governing_module_file(cwd: &Path) -> Option<PathBuf> {
+    let settings = goenv::read(&|key| std::env::var(key).ok());
+    let gowork = settings.gowork.map(|s| s.value);
+    match gowork.as_deref() {
+        Some("off") => {}
+        Some(path) if Path::new(path).is_absolute() => {
+            if Path::new(path).is_file() {
+                return Some(PathBuf::from(path));
+            }
+        }
+        _ => {
+            if let Some(work) = cwd
+                .ancestors()
+                .map(|d| d.join("go.work"))
+                .find(|f| f.is_file())
+            {
+                return Some(work);
+            }
+        }
+    }
+    cwd.ancestors()
+        .map(|d| d.join("go.mod"))
+        .find(|f| f.is_file())
+}
