@@ -115,8 +115,9 @@ __gopin_hook() {
 gopin() {
   case "${1-}" in
     use)
-      __gopin_out=$(GOPIN_SHELL_INTEGRATION=1 command "$__gopin_bin" "$@") || return $?
-      eval "$__gopin_out"
+      # The value names this shell's syntax, whatever $SHELL says.
+      __gopin_out=$(GOPIN_SHELL_INTEGRATION=sh command "$__gopin_bin" "$@") || return $?
+      eval "$__gopin_out" || return $?
       unset __gopin_out
       __gopin_hook
       ;;
@@ -168,8 +169,9 @@ end
 function gopin
     switch "$argv[1]"
         case use
-            set -l out (env GOPIN_SHELL_INTEGRATION=1 command $__gopin_bin $argv); or return $status
-            printf '%s\n' $out | source
+            # `command` is a builtin env cannot run; the value names fish's syntax.
+            set -l out (env GOPIN_SHELL_INTEGRATION=fish $__gopin_bin $argv); or return $status
+            printf '%s\n' $out | source; or return $status
             __gopin_hook
         case pin default install uninstall link
             command $__gopin_bin $argv; or return $status

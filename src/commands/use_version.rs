@@ -24,7 +24,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
-    let shell = args.shell.unwrap_or_else(Shell::from_env);
+    // The integration says which syntax the running shell needs; $SHELL is only the login shell.
+    let integration = std::env::var("GOPIN_SHELL_INTEGRATION").ok();
+    let from_integration = match integration.as_deref() {
+        Some("fish") => Some(Shell::Fish),
+        Some(_) => Some(Shell::Sh),
+        None => None,
+    };
+    let shell = args.shell.or(from_integration).unwrap_or_else(Shell::from_env);
     let line = match &args.spec {
         None => shell.unset("GOPIN_TOOLCHAIN"),
         Some(text) => {
@@ -43,7 +50,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         }
     };
     output::data(&line)?;
-    if std::env::var_os("GOPIN_SHELL_INTEGRATION").is_none() {
+    if integration.is_none() {
         let rc = match shell {
             Shell::Fish => {
                 "add `gopin init fish | source` to ~/.config/fish/config.fish".to_owned()
