@@ -31,7 +31,10 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         Some(_) => Some(Shell::Sh),
         None => None,
     };
-    let shell = args.shell.or(from_integration).unwrap_or_else(Shell::from_env);
+    let shell = args
+        .shell
+        .or(from_integration)
+        .unwrap_or_else(Shell::from_env);
     let line = match &args.spec {
         None => shell.unset("GOPIN_TOOLCHAIN"),
         Some(text) => {
