@@ -87,6 +87,7 @@ pub fn run(ctx: &Ctx, options: &Options) -> Vec<Check> {
     let mut checks = Vec::new();
     let selected = selection::check(ctx, &mut checks);
     environment::check(ctx, selected.as_ref(), &mut checks);
+    network::proxies(&mut checks);
     if options.offline {
         checks.push(Check::new(
             "network",
@@ -169,6 +170,13 @@ pub fn go_output(
         None => command.env_remove("GOROOT"),
     };
     let mut child = command.spawn().ok()?;
+    // Read while it runs: a go that prints more than a pipe holds must not stall until the timeout.
+    let mut stdout = child.stdout.take()?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stdout, &mut text);
+        text
+    });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         match child.try_wait() {
@@ -183,7 +191,6 @@ pub fn go_output(
             }
         }
     }
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut text).ok()?;
+    let text = reader.join().ok()?;
     Some(text.trim().to_owned())
 }

@@ -40,6 +40,8 @@ pub fn check(checks: &mut Vec<Check>) {
         let from_env = std::env::var(name).ok().filter(|v| !v.is_empty());
         let from_file = file_text
             .lines()
+            // As in Go's reader, a later line wins.
+            .rev()
             .find_map(|line| line.strip_prefix(&format!("{name}=")).map(str::to_owned))
             .filter(|v| !v.is_empty());
         let (value, origin) = match (from_env, from_file) {

@@ -13,13 +13,15 @@ use std::time::{Duration, Instant};
 
 const GROUP: &str = "network";
 
-pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) {
+/// The proxy variables, passwords masked: listing them needs no network, so `--offline` too.
+pub fn proxies(checks: &mut Vec<Check>) {
     for variable in [
         "HTTPS_PROXY",
         "https_proxy",
         "HTTP_PROXY",
         "http_proxy",
         "ALL_PROXY",
+        "all_proxy",
         "NO_PROXY",
         "no_proxy",
     ] {
@@ -34,10 +36,13 @@ pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) {
             ));
         }
     }
+}
+
+pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) {
     let mut index: Option<Index> = None;
     let mut index_checks = Vec::new();
     for url in &ctx.config.index_urls {
-        let (check, body) = probe(ctx, "network.index", "index", url, true);
+        let (check, body) = probe(ctx, "network.index", "index", url, Ask::Body);
         if index.is_none() {
             index = body.and_then(|b| Index::parse(&b).ok());
         }
@@ -50,6 +55,8 @@ pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) {
     checks.extend(index_checks);
 
     // A real archive name makes the download check meaningful: a folder URL often answers 403.
+    // When the index is unreachable now, any cached copy still names a real archive.
+    let index = index.or_else(|| cached_index(ctx));
     let sample = index.as_ref().and_then(|i| {
         i.available(&ctx.platform)
             .into_iter()
@@ -61,13 +68,31 @@ pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) {
         let url = sample
             .as_deref()
             .map_or_else(|| base.clone(), |name| join_url(base, name));
-        download_checks.push(probe(ctx, "network.download", "download", &url, false).0);
+        // Without an archive name only the folder can be asked; any HTTP answer shows it is there.
+        let ask = if sample.is_some() {
+            Ask::Head
+        } else {
+            Ask::AnyAnswer
+        };
+        download_checks.push(probe(ctx, "network.download", "download", &url, ask).0);
     }
     settle(
         &mut download_checks,
         "every GOPIN_DOWNLOAD_URL is unreachable",
     );
     checks.extend(download_checks);
+}
+
+/// The first readable index under `cache/`, whichever URL it came from.
+fn cached_index(ctx: &Ctx) -> Option<Index> {
+    let entries = std::fs::read_dir(ctx.root.cache()).ok()?;
+    entries.flatten().find_map(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".json") || name.ends_with(".meta.json") {
+            return None;
+        }
+        Index::parse(&std::fs::read(entry.path()).ok()?).ok()
+    })
 }
 
 /// When one URL of a list works, the others failing is only a warning: failover covers it.
@@ -81,14 +106,20 @@ fn settle(checks: &mut [Check], all_failed: &str) {
     }
 }
 
+/// What a probe asks of the server.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    /// GET, a success status, and keep the body.
+    Body,
+    /// HEAD and a success status.
+    Head,
+    /// HEAD; any HTTP status counts (a folder URL often answers 403 or 404).
+    AnyAnswer,
+}
+
 /// Probes one URL; returns the check and, when asked, the body.
-fn probe(
-    ctx: &Ctx,
-    id: &'static str,
-    what: &str,
-    url: &str,
-    want_body: bool,
-) -> (Check, Option<Vec<u8>>) {
+fn probe(ctx: &Ctx, id: &'static str, what: &str, url: &str, ask: Ask) -> (Check, Option<Vec<u8>>) {
+    let want_body = ask == Ask::Body;
     if let Some(path) = url.strip_prefix("file://") {
         let path = reqwest::Url::parse(url)
             .ok()
@@ -225,7 +256,7 @@ fn probe(
                 let _ = response.read_to_end(&mut body);
             }
             phases.push(format!("http     {:>7}  {status}", ms(started.elapsed())));
-            if status.is_success() {
+            if status.is_success() || ask == Ask::AnyAnswer {
                 let mut check =
                     Check::new(GROUP, id, Status::Pass, format!("{what} {url}: {status}"));
                 for phase in phases {
@@ -303,28 +334,68 @@ fn uses_proxy(url: &reqwest::Url) -> bool {
     if proxy.is_none() {
         return false;
     }
-    let host = url.host_str().unwrap_or_default();
+    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']);
     let excluded = get("NO_PROXY").is_some_and(|list| {
-        list.split(',').map(str::trim).any(|entry| {
-            entry == "*"
-                || (!entry.is_empty()
-                    && (host == entry.trim_start_matches('.')
-                        || host.ends_with(&format!(".{}", entry.trim_start_matches('.')))))
-        })
+        list.split(',')
+            .map(str::trim)
+            .any(|entry| no_proxy_matches(entry, host))
     });
     !excluded
 }
 
-/// `http://user:secret@proxy:3128` -> `http://user:***@proxy:3128`.
+/// One NO_PROXY entry against a host: `*`, a domain (with or without a leading dot, matching
+/// subdomains), an IP address, or an IP range in CIDR form, as reqwest reads them.
+fn no_proxy_matches(entry: &str, host: &str) -> bool {
+    if entry.is_empty() {
+        return false;
+    }
+    if entry == "*" {
+        return true;
+    }
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        let (network, bits) = match entry.split_once('/') {
+            Some((network, bits)) => (network, bits.parse::<u32>().ok()),
+            None => (entry, None),
+        };
+        let Ok(network) = network.trim_matches(['[', ']']).parse::<std::net::IpAddr>() else {
+            return false;
+        };
+        return match (ip, network) {
+            (std::net::IpAddr::V4(a), std::net::IpAddr::V4(b)) => {
+                prefix_equal(&a.octets(), &b.octets(), bits.unwrap_or(32))
+            }
+            (std::net::IpAddr::V6(a), std::net::IpAddr::V6(b)) => {
+                prefix_equal(&a.octets(), &b.octets(), bits.unwrap_or(128))
+            }
+            _ => false,
+        };
+    }
+    let domain = entry.trim_start_matches('.');
+    host == domain || host.ends_with(&format!(".{domain}"))
+}
+
+/// The first `bits` bits of two addresses agree.
+fn prefix_equal(a: &[u8], b: &[u8], bits: u32) -> bool {
+    let bits = (bits as usize).min(a.len() * 8);
+    let (whole, rest) = (bits / 8, bits % 8);
+    if a[..whole] != b[..whole] {
+        return false;
+    }
+    rest == 0 || (a[whole] ^ b[whole]) >> (8 - rest) == 0
+}
+
+/// `http://user:secret@proxy:3128` -> `http://user:***@proxy:3128`; also without a scheme
+/// (`user:secret@proxy:3128`), which clients accept too.
 pub fn mask_password(value: &str) -> String {
-    let Some((scheme, rest)) = value.split_once("://") else {
-        return value.to_owned();
+    let (scheme, rest) = match value.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), value),
     };
     let Some((credentials, host)) = rest.rsplit_once('@') else {
         return value.to_owned();
     };
     match credentials.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        Some((user, _)) => format!("{scheme}{user}:***@{host}"),
         None => value.to_owned(),
     }
 }
@@ -336,6 +407,27 @@ fn ms(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_proxy_entries() {
+        let rows = [
+            ("*", "go.dev", true),
+            ("go.dev", "go.dev", true),
+            (".go.dev", "dl.go.dev", true),
+            ("go.dev", "notgo.dev", false),
+            ("127.0.0.1", "127.0.0.1", true),
+            ("127.0.0.0/8", "127.0.0.1", true),
+            ("10.0.0.0/8", "127.0.0.1", false),
+            ("192.168.1.0/24", "192.168.1.77", true),
+            ("::1", "::1", true),
+            ("::/0", "::1", true),
+            ("localhost", "127.0.0.1", false),
+            ("", "go.dev", false),
+        ];
+        for (entry, host, want) in rows {
+            assert_eq!(no_proxy_matches(entry, host), want, "{entry} vs {host}");
+        }
+    }
 
     #[test]
     fn passwords_are_masked() {
@@ -350,5 +442,9 @@ mod tests {
         assert_eq!(mask_password("http://proxy:3128"), "http://proxy:3128");
         assert_eq!(mask_password("http://a:b:c@p@q:1"), "http://a:***@q:1");
         assert_eq!(mask_password("localhost,.corp"), "localhost,.corp");
+        assert_eq!(
+            mask_password("ana:s3cret@127.0.0.1:9"),
+            "ana:***@127.0.0.1:9"
+        );
     }
 }

@@ -82,10 +82,13 @@ fn installed(version: &Version, goroot: Option<&Path>) -> Check {
         .join("bin")
         .join(format!("go{}", std::env::consts::EXE_SUFFIX));
     let says = go_output(&go, &["version"], Some(goroot));
+    // `go version go1.22.4 linux/amd64`: the third word names it; a custom build may add a
+    // suffix after a non-digit (`go1.22.4-custom`), but go1.22.45 is another Go.
     let runs = says.as_deref().is_some_and(|s| {
-        s.split_whitespace()
-            .nth(2)
-            .is_some_and(|v| v.starts_with(&core))
+        s.split_whitespace().nth(2).is_some_and(|v| {
+            v.strip_prefix(core.as_str())
+                .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+        })
     });
     let broken = |why: String| {
         Check::new(
@@ -127,7 +130,11 @@ fn older_than_module(active: &Active, version: &Version) -> Option<Check> {
     let source = active.chosen.reason.source;
     if !matches!(
         source,
-        Source::GoVersion | Source::ToolVersions | Source::Default | Source::Env
+        Source::GoVersion
+            | Source::ToolVersions
+            | Source::Default
+            | Source::Env
+            | Source::GoToolchain
     ) {
         return None;
     }
