@@ -116,7 +116,7 @@ gopin() {
   case "${1-}" in
     use)
       # The value names this shell's syntax, whatever $SHELL says.
-      __gopin_out=$(GOPIN_SHELL_INTEGRATION=sh command "$__gopin_bin" "$@") || return $?
+      __gopin_out=$(GOPIN_SHELL_INTEGRATION='sh' command "$__gopin_bin" "$@") || return $?
       eval "$__gopin_out" || return $?
       unset __gopin_out
       __gopin_hook
