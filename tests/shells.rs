@@ -1209,7 +1209,6 @@ mod syntax {
     use super::*;
 
     #[test]
-    #[ignore = "bug: src/shell.rs line 119, GOPIN_SHELL_INTEGRATION=sh inside the gopin function trips shellcheck SC2209; quote the value"]
     fn bash_passes_shellcheck() {
         let world = World::new(&[]);
         let script = init_script(&world, "bash");
@@ -1217,7 +1216,6 @@ mod syntax {
     }
 
     #[test]
-    #[ignore = "bug: src/shell.rs line 119, GOPIN_SHELL_INTEGRATION=sh inside the gopin function trips shellcheck SC2209; quote the value"]
     fn sh_passes_shellcheck() {
         let world = World::new(&[]);
         let script = init_script(&world, "sh");
