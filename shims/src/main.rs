@@ -62,7 +62,14 @@ fn run(argv0: &OsStr, args: Vec<OsString>) -> Result<ExitCode, Report> {
             match selection.resolve(|| installed_versions(&root)) {
                 Ok(chosen) => (chosen.choice, Some(chosen.reason)),
                 // A fuzzy spec with nothing installed: the index must decide.
-                Err(_) => return hand_over(&tool, None, &args),
+                Err(fuzzy) => {
+                    if auto_install_off() {
+                        return Err(Report::new(format!("no installed version matches {fuzzy}"))
+                            .detail(format!("selected by: {}", selection.reason))
+                            .hint(format!("run `gopin install {fuzzy}` (automatic installs are off: GOPIN_AUTO_INSTALL=0)")));
+                    }
+                    return hand_over(&tool, None, &args);
+                }
             }
         }
     };
@@ -76,7 +83,7 @@ fn run(argv0: &OsStr, args: Vec<OsString>) -> Result<ExitCode, Report> {
         .join(format!("{tool}{}", std::env::consts::EXE_SUFFIX));
     if !binary.is_file() {
         if !goroot.join("bin").is_dir() {
-            if std::env::var("GOPIN_AUTO_INSTALL").is_ok_and(|v| v == "0") {
+            if auto_install_off() {
                 let mut report = Report::new(format!("{version} is not installed"));
                 if let Some(reason) = &reason {
                     report = report.detail(format!("selected by: {reason}"));
@@ -108,6 +115,10 @@ fn run(argv0: &OsStr, args: Vec<OsString>) -> Result<ExitCode, Report> {
     replace_with(command, &binary)
 }
 
+fn auto_install_off() -> bool {
+    std::env::var("GOPIN_AUTO_INSTALL").is_ok_and(|v| v == "0")
+}
+
 /// The `go` on PATH outside gopin's shims, for the `system` spec.
 fn run_system(root: &Root, tool: &str, args: &[OsString]) -> Result<ExitCode, Report> {
     let shims = root.shims();
@@ -127,6 +138,11 @@ fn run_system(root: &Root, tool: &str, args: &[OsString]) -> Result<ExitCode, Re
     };
     let mut command = Command::new(&binary);
     command.args(args);
+    // A GOROOT set by a gopin toolchain up the process tree (`go generate` running `go`) would
+    // send the system go into gopin's tree: let it find its own.
+    if std::env::var_os("GOROOT").is_some_and(|g| Path::new(&g).starts_with(root.versions())) {
+        command.env_remove("GOROOT");
+    }
     if std::env::var_os("GOTOOLCHAIN").is_none_or(|v| v.is_empty()) {
         command.env("GOTOOLCHAIN", "local");
     }

@@ -28,7 +28,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             let active = toolchain::active(ctx, &mut Trace::off())?;
             match active.chosen.choice {
                 Choice::Version(v) => (v, Some(active.chosen.reason)),
-                Choice::System => return run_command(&args.command, None),
+                Choice::System => return run_command(&args.command, None, &ctx.root),
             }
         }
     };
@@ -40,7 +40,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             ctx.root.version_dir(&version.to_string())
         }
     };
-    run_command(&args.command, Some(goroot))
+    run_command(&args.command, Some(goroot), &ctx.root)
 }
 
 /// A spec typed here: fuzzy specs prefer the newest installed match, as selection does.
@@ -74,10 +74,21 @@ pub fn ensure_auto_install(version: &Version, reason: Option<&Reason>) -> Result
 }
 
 /// Runs the command with the toolchain's bin/ first on PATH; on Unix this process becomes it.
-fn run_command(command: &[OsString], goroot: Option<PathBuf>) -> Result<()> {
+fn run_command(
+    command: &[OsString],
+    goroot: Option<PathBuf>,
+    root: &gopin_shim::Root,
+) -> Result<()> {
     let (program, rest) = command.split_first().expect("clap requires a command");
     let mut child = std::process::Command::new(program);
     child.args(rest);
+    // For the system go, a GOROOT left by a gopin toolchain up the process tree would mislead it.
+    if goroot.is_none()
+        && std::env::var_os("GOROOT")
+            .is_some_and(|g| std::path::Path::new(&g).starts_with(root.versions()))
+    {
+        child.env_remove("GOROOT");
+    }
     if let Some(goroot) = &goroot {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let joined = std::env::join_paths(
