@@ -1111,20 +1111,31 @@ mod auto_install {
 // 6. `gopin env --shell X`
 // ---------------------------------------------------------------------------------------------
 
-/// `gopin env` prints the two exports, and evaluating them alone gives the project's go.
+/// `gopin env` prints the three exports, and evaluating them alone gives the project's go.
 fn env_exports_work(sh: Sh) {
     let world = World::new(&[NEW, OLD]);
     let goroot = world.version_dir(NEW);
     let out = world.gopin(&["env", "--shell", sh.name()], &world.a);
     assert!(out.status.success(), "gopin env failed:\n{}", out.stderr);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    let (set, path) = match sh {
-        Sh::Fish => ("set -gx GOROOT ", "set -gx PATH "),
-        _ => ("export GOROOT=", "export PATH="),
+    let (set, path, toolchain) = match sh {
+        Sh::Fish => (
+            "set -gx GOROOT ",
+            "set -gx PATH ",
+            "set -gx GOTOOLCHAIN 'local'",
+        ),
+        _ => (
+            "export GOROOT=",
+            "export PATH=",
+            "export GOTOOLCHAIN='local'",
+        ),
     };
     assert!(
-        lines.len() == 2 && lines[0].starts_with(set) && lines[1].starts_with(path),
-        "{}: gopin env printed more or other than the two exports:\n{}",
+        lines.len() == 3
+            && lines[0].starts_with(set)
+            && lines[1].starts_with(path)
+            && lines[2] == toolchain,
+        "{}: gopin env printed more or other than the three exports:\n{}",
         sh.name(),
         out.stdout
     );

@@ -333,33 +333,35 @@ fn project(inputs: &Inputs, trace: &mut Trace) -> Result<Found, SelectError> {
         }
         let module = dir.join("go.mod");
         if is_file(&module) {
-            if dir == inputs.temp_dir {
-                trace.note(|| {
-                    format!(
-                        "   {}: ignored, as Go ignores a go.mod in the system temp folder",
-                        module.display()
-                    )
-                });
-            } else {
-                let governing = match &mode {
-                    WorkMode::Off => None,
-                    WorkMode::File(file) => is_file(file).then(|| file.clone()),
-                    WorkMode::Search => find_work_above(dir, &inputs.root, work_visible),
-                };
-                return match governing {
-                    Some(work) => {
-                        trace.note(|| {
-                            format!(
-                                "   {}: governed by the workspace {}",
-                                module.display(),
-                                work.display()
-                            )
-                        });
-                        mod_file(&work, Source::GoWork, trace)
-                    }
-                    None => mod_file(&module, Source::GoMod, trace),
-                };
-            }
+            let governing = match &mode {
+                WorkMode::Off => None,
+                WorkMode::File(file) => is_file(file).then(|| file.clone()),
+                WorkMode::Search => find_work_above(dir, &inputs.root, work_visible),
+            };
+            return match governing {
+                Some(work) => {
+                    trace.note(|| {
+                        format!(
+                            "   {}: governed by the workspace {}",
+                            module.display(),
+                            work.display()
+                        )
+                    });
+                    mod_file(&work, Source::GoWork, trace)
+                }
+                // Go finds no module at all when go.mod sits directly in the system temp
+                // folder (and does not look further up): no project requirement.
+                None if dir == inputs.temp_dir => {
+                    trace.note(|| {
+                        format!(
+                            "   {}: ignored, as Go ignores a go.mod in the system temp folder; no project requirement",
+                            module.display()
+                        )
+                    });
+                    Ok(None)
+                }
+                None => mod_file(&module, Source::GoMod, trace),
+            };
         }
         let Some(parent) = dir.parent() else { break };
         if inputs.root.is_version_dir(parent) {

@@ -455,6 +455,26 @@ const CASES: &[Case] = &[
         want: "go1.21.13 (default, {t}/root/default)",
     },
     Case {
+        name: "a go.mod in the temp folder hides one above it too, as in Go",
+        files: &[
+            ("systmp/go.mod", GO_MOD_22_4),
+            ("go.mod", "module up\ngo 1.23.1\n"),
+            ("root/default", "1.21.13\n"),
+        ],
+        installed: &[],
+        cwd: "systmp",
+        env: &[],
+        want: "go1.21.13 (default, {t}/root/default)",
+    },
+    Case {
+        name: "a go.work above the temp folder still governs its go.mod",
+        files: &[("systmp/go.mod", GO_MOD_22_4), ("go.work", "go 1.23.1\n")],
+        installed: &[],
+        cwd: "systmp",
+        env: &[],
+        want: "go1.23.1 (go line, {t}/go.work:1)",
+    },
+    Case {
         name: "a go.mod below the temp folder counts",
         files: &[("systmp/p/go.mod", GO_MOD_22_4)],
         installed: &[],

@@ -1,5 +1,7 @@
 //! `gopin env [--shell SHELL]`: the exports (GOROOT, PATH) for the toolchain selected here, for
-//! `eval "$(gopin env)"` in CI and Dockerfiles. Nothing but those lines goes to stdout; a
+//! `eval "$(gopin env)"` in CI and Dockerfiles, plus `GOTOOLCHAIN=local` unless you set
+//! GOTOOLCHAIN: without it the real go reads `auto` from its own go.env and may switch away
+//! from gopin's choice, as the shim prevents. Nothing but those lines goes to stdout; a
 //! missing version is installed first (messages on stderr) unless GOPIN_AUTO_INSTALL=0.
 
 use crate::commands::exec::ensure_auto_install;
@@ -40,5 +42,8 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let goroot_text = goroot.to_string_lossy();
     output::data(shell.export("GOROOT", &goroot_text))?;
     output::data(shell.prepend_path(&goroot.join("bin").to_string_lossy()))?;
+    if std::env::var_os("GOTOOLCHAIN").is_none_or(|v| v.is_empty()) {
+        output::data(shell.export("GOTOOLCHAIN", "local"))?;
+    }
     Ok(())
 }
