@@ -266,6 +266,13 @@ else
 		say "building gopin in $script_dir (cargo build --release --locked --workspace)"
 		(cd "$script_dir" && cargo build --release --locked --workspace) >&2 ||
 			die "cargo build failed"
+		# The shim starts before every go command: on Linux with glibc, link it statically,
+		# which saves the dynamic loader's fraction of a millisecond on each call.
+		if [ "$(uname -s)" = Linux ] && ldd --version 2>&1 | grep -qi 'glibc\|gnu libc'; then
+			(cd "$script_dir" && cargo rustc --release --locked -p gopin-shim --bin gopin-shim \
+				-- -C target-feature=+crt-static) >&2 ||
+				die "cargo could not link gopin-shim statically"
+		fi
 	fi
 	for name in gopin gopin-shim; do
 		if [ ! -f "$bin_src/$name" ] || [ ! -x "$bin_src/$name" ]; then

@@ -10,6 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --workspace
+# As install.sh does on Linux with glibc: the shim linked statically.
+cargo rustc --release --quiet -p gopin-shim --bin gopin-shim -- -C target-feature=+crt-static
 bin="$PWD/target/release/gopin"
 work=$(mktemp -d /tmp/gopin-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
