@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Once, OnceLock};
+use std::sync::OnceLock;
 use support::fake_go::{FakeRelease, hex, index_json};
 use support::http_server::TestServer;
 use support::tls_server::TlsServer;
@@ -46,41 +46,6 @@ const KNOWN_IDS: [&str; 14] = [
 // ---------------------------------------------------------------------------------------------
 // Binaries and the machine's PATH
 // ---------------------------------------------------------------------------------------------
-
-/// The `gopin` binary, with `gopin-shim` beside it: `cargo test --test doctor` builds only the
-/// `gopin` package's binaries, so the shim is built here once when it is missing.
-fn gopin_bin() -> PathBuf {
-    static BUILD_SHIM: Once = Once::new();
-    let gopin = assert_cmd::cargo::cargo_bin("gopin");
-    let shim = assert_cmd::cargo::cargo_bin("gopin-shim");
-    BUILD_SHIM.call_once(|| {
-        if shim.is_file() {
-            return;
-        }
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "gopin-shim",
-                "--bin",
-                "gopin-shim",
-            ])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdin(Stdio::null())
-            .output()
-            .expect("cannot run cargo to build gopin-shim");
-        assert!(
-            output.status.success(),
-            "cargo build -p gopin-shim failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    });
-    assert!(gopin.is_file(), "no gopin binary at {}", gopin.display());
-    assert!(shim.is_file(), "no shim binary at {}", shim.display());
-    gopin
-}
 
 /// The system part of PATH: `/usr/bin:/bin` when no real `go` lives there, else a folder
 /// holding only `df` (the doctor's free-space check runs it), so no real go can interfere.
@@ -223,7 +188,7 @@ impl World {
     /// `gopin ARGS` in an empty environment plus the world's settings, then `env` (which may
     /// replace any of them, PATH included).
     fn gopin(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut cmd = Command::new(gopin_bin());
+        let mut cmd = Command::new(support::binaries::gopin());
         cmd.env_clear()
             .env("PATH", self.default_path())
             .env("HOME", self.dir.path().join("user"))

@@ -28,7 +28,7 @@ use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Once, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use support::fake_go::{FakeRelease, index_json};
 use tempfile::TempDir;
@@ -70,38 +70,6 @@ fn find_program(name: &str) -> Option<PathBuf> {
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-/// `gopin`, with a fresh `gopin-shim` beside it: `cargo test --test shells` builds only the
-/// `gopin` package's binaries, so the shim is built once per test process, never stale.
-fn gopin_binary() -> PathBuf {
-    static BUILD: Once = Once::new();
-    BUILD.call_once(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "gopin-shim",
-                "--bin",
-                "gopin-shim",
-            ])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdin(Stdio::null())
-            .output()
-            .expect("cannot run cargo to build gopin-shim");
-        assert!(
-            output.status.success(),
-            "cargo build -p gopin-shim failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    });
-    let gopin = assert_cmd::cargo::cargo_bin("gopin");
-    let shim = assert_cmd::cargo::cargo_bin("gopin-shim");
-    assert!(gopin.is_file(), "no gopin binary at {}", gopin.display());
-    assert!(shim.is_file(), "no shim binary at {}", shim.display());
-    gopin
 }
 
 fn releases() -> &'static [FakeRelease; 2] {
@@ -357,7 +325,7 @@ impl World {
 
     /// The environment every process gets (after `env_clear`).
     fn environment(&self, login_shell: &Path) -> Vec<(&'static str, OsString)> {
-        let gopin = gopin_binary();
+        let gopin = support::binaries::gopin();
         let target = gopin.parent().unwrap().to_owned();
         let path = std::env::join_paths([target, self.bin.clone()]).unwrap();
         let mirror = self.mirror.display();
@@ -380,7 +348,7 @@ impl World {
 
     /// Runs `gopin ARGS` in `cwd`, with the world's environment and SHELL=bash.
     fn gopin(&self, args: &[&str], cwd: &Path) -> Finished {
-        let mut cmd = Command::new(gopin_binary());
+        let mut cmd = Command::new(support::binaries::gopin());
         cmd.args(args)
             .env_clear()
             .envs(self.environment(&Sh::Bash.path()))

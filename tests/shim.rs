@@ -16,49 +16,13 @@ use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::Once;
+
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use support::fake_go::{FakeRelease, index_json, platform};
 
 /// How long any one run may take before the test kills it and fails.
 const RUN_LIMIT: Duration = Duration::from_secs(60);
-
-/// `cargo test --test shim` builds the `gopin` package's binaries only; the shim binary belongs
-/// to `gopin-shim`. Build it once per test process so the links never point at a stale build.
-fn shim_binary() -> PathBuf {
-    static BUILD: Once = Once::new();
-    BUILD.call_once(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "gopin-shim",
-                "--bin",
-                "gopin-shim",
-            ])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdin(Stdio::null())
-            .output()
-            .expect("cannot run cargo to build gopin-shim");
-        assert!(
-            output.status.success(),
-            "cargo build -p gopin-shim failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    });
-    let shim = assert_cmd::cargo::cargo_bin("gopin-shim");
-    assert!(shim.is_file(), "no shim binary at {}", shim.display());
-    shim
-}
-
-fn gopin_binary() -> PathBuf {
-    let gopin = assert_cmd::cargo::cargo_bin("gopin");
-    assert!(gopin.is_file(), "no gopin binary at {}", gopin.display());
-    gopin
-}
 
 /// A fake `bin/go`: prints its version, arguments and environment, or (FAKE_MODE) each argument
 /// bracketed, its stdin, or waits for SIGTERM; exits with FAKE_EXIT.
@@ -221,7 +185,7 @@ struct Sandbox {
 
 impl Sandbox {
     fn new() -> Sandbox {
-        shim_binary();
+        support::binaries::shim();
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().join("home");
         let project = dir.path().join("proj");
@@ -308,7 +272,7 @@ impl Sandbox {
 
     /// `gopin ARGS` in the project folder.
     fn gopin(&self, args: &[&str]) -> Run {
-        let mut cmd = self.command(gopin_binary(), &self.project);
+        let mut cmd = self.command(support::binaries::gopin(), &self.project);
         cmd.args(args);
         run_limited(cmd, None, RUN_LIMIT)
     }
@@ -713,7 +677,7 @@ fn a_toolchain_that_is_the_shim_is_refused() {
     let sb = Sandbox::with_versions(&["go1.21.13"]);
     let bin = sb.version_dir("go1.22.4").join("bin");
     std::fs::create_dir_all(&bin).unwrap();
-    std::os::unix::fs::symlink(shim_binary(), bin.join("go")).unwrap();
+    std::os::unix::fs::symlink(support::binaries::shim(), bin.join("go")).unwrap();
     // The same loop through a link to a link: bin/go -> shims/go -> gopin-shim.
     let bin2 = sb.version_dir("go1.23.2").join("bin");
     std::fs::create_dir_all(&bin2).unwrap();
@@ -824,7 +788,7 @@ fn missing_version_is_installed_then_run() {
     assert!(sb.version_dir("go1.22.4").join("bin/go").is_file());
     assert_eq!(sb.version_entries(), ["go1.22.4"]);
     let link = std::fs::read_link(sb.shim("go1.22.4")).expect("shims/go1.22.4 is a link");
-    assert_eq!(link, shim_binary());
+    assert_eq!(link, support::binaries::shim());
 
     // The second time it is simply run.
     let run = sb.go(&["version"]);

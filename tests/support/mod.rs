@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 
+pub mod binaries;
 pub mod fake_go;
 pub mod http_server;
 pub mod tls_server;

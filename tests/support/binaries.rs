@@ -1,0 +1,44 @@
+//! The two binaries under test. `cargo test` builds the `gopin` package's binaries only; the
+//! shim belongs to the std-only `gopin-shim` package, so it is built here, once per test
+//! process, and never used stale.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::Once;
+
+/// `gopin`, with a fresh `gopin-shim` beside it (where `gopin reshim` looks for it).
+pub fn gopin() -> PathBuf {
+    shim();
+    let gopin = assert_cmd::cargo::cargo_bin("gopin");
+    assert!(gopin.is_file(), "no gopin binary at {}", gopin.display());
+    gopin
+}
+
+/// `gopin-shim`, built for this test process.
+pub fn shim() -> PathBuf {
+    static BUILD: Once = Once::new();
+    BUILD.call_once(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let output = Command::new(cargo)
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "gopin-shim",
+                "--bin",
+                "gopin-shim",
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::null())
+            .output()
+            .expect("cannot run cargo to build gopin-shim");
+        assert!(
+            output.status.success(),
+            "cargo build -p gopin-shim failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    });
+    let shim = assert_cmd::cargo::cargo_bin("gopin-shim");
+    assert!(shim.is_file(), "no shim binary at {}", shim.display());
+    shim
+}
