@@ -156,3 +156,14 @@ pub fn exact_text(version: &Version) -> String {
     }
     bare
 }
+
+/// The default version, when one is set and readable (listings and guards; selection itself
+/// reports a broken default file as an error).
+pub fn default_version(ctx: &Ctx) -> Option<Version> {
+    let text = std::fs::read_to_string(ctx.root.default_file()).ok()?;
+    gopin_shim::version_file::parse_go_version(&text)
+        .ok()?
+        .spec
+        .exact()
+        .cloned()
+}

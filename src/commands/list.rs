@@ -6,8 +6,7 @@ use crate::output;
 use crate::toolchain;
 use anyhow::Result;
 use gopin_shim::select::select;
-use gopin_shim::version_file;
-use gopin_shim::{Choice, Chosen, Spec, Trace, installed_versions};
+use gopin_shim::{Choice, Chosen, Trace, installed_versions};
 use serde_json::json;
 
 #[derive(Debug, clap::Args)]
@@ -19,15 +18,12 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let versions = installed_versions(&ctx.root);
-    let default = std::fs::read_to_string(ctx.root.default_file())
-        .ok()
-        .and_then(|text| version_file::parse_go_version(&text).ok())
-        .map(|found| found.spec);
+    let default = toolchain::default_version(ctx);
     let current = current_installed(ctx);
     let rows: Vec<_> = versions
         .iter()
         .map(|v| {
-            let is_default = matches!(&default, Some(Spec::Exact(d)) if d == v);
+            let is_default = default.as_ref() == Some(v);
             let current = current
                 .as_ref()
                 .filter(|c| c.choice == Choice::Version(v.clone()));

@@ -7,7 +7,6 @@ use crate::lock::Lock;
 use crate::output;
 use crate::toolchain;
 use anyhow::{Context, Result};
-use gopin_shim::version_file;
 use gopin_shim::{Report, Spec, Version, installed_versions};
 
 #[derive(Debug, clap::Args)]
@@ -22,10 +21,7 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let installed = installed_versions(&ctx.root);
-    let default = std::fs::read_to_string(ctx.root.default_file())
-        .ok()
-        .and_then(|text| version_file::parse_go_version(&text).ok())
-        .and_then(|found| found.spec.exact().cloned());
+    let default = toolchain::default_version(ctx);
     let mut targets: Vec<Version> = Vec::new();
     for text in &args.specs {
         let matching: Vec<Version> = match toolchain::parse_spec(text)? {
