@@ -725,3 +725,36 @@ fn bad_variables_are_named() {
         );
     }
 }
+
+/// The request for an index on a host nobody resolves goes to the proxy named by HTTP_PROXY
+/// (a loopback server that answers for it), and NO_PROXY sends a loopback URL around a dead
+/// proxy straight to its server.
+#[test]
+fn proxy_variables_are_honoured() {
+    let home = Home::new();
+    let proxy = TestServer::start();
+    let far = "http://gopin-proxy-test.invalid/dl.json";
+    proxy.add_file(far, index_2020());
+    let listed = run(home
+        .list_remote(far, &["1.13"])
+        .env("HTTP_PROXY", proxy.url())
+        .env("GOPIN_RETRIES", "0"))
+    .ok();
+    assert_eq!(listed.stdout, go_1_13_lines());
+    let seen = proxy.requests();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].target, far, "the proxy got the absolute URL");
+
+    let server = serving_2020();
+    let dead_proxy = refused_url();
+    let direct = server.url_for(DL);
+    let home = Home::new();
+    let listed = run(home
+        .list_remote(&direct, &["1.13"])
+        .env("HTTP_PROXY", &dead_proxy)
+        .env("NO_PROXY", "127.0.0.1")
+        .env("GOPIN_RETRIES", "0"))
+    .ok();
+    assert_eq!(listed.stdout, go_1_13_lines());
+    assert_eq!(server.requests_for(DL).len(), 1);
+}
