@@ -139,18 +139,7 @@ impl Home {
             .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
             .env("GOPIN_CONNECT_TIMEOUT", "5")
             .env("GOPIN_READ_TIMEOUT", "10");
-        for var in [
-            "GOPIN_OFFLINE",
-            "GOPIN_RETRIES",
-            "GOTOOLCHAIN",
-            "GOPIN_TOOLCHAIN",
-            "HTTP_PROXY",
-            "http_proxy",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-        ] {
+        for var in support::scrubbed::VARIABLES {
             cmd.env_remove(var);
         }
         cmd.arg("list-remote")

@@ -147,21 +147,7 @@ impl Sandbox {
                 "GOPIN_DOWNLOAD_URL",
                 format!("file://{}/", self.path().join("mirror").display()),
             );
-        for var in [
-            "GOPIN_OFFLINE",
-            "GOPIN_RETRIES",
-            "GOTOOLCHAIN",
-            "GOPIN_TOOLCHAIN",
-            "GOWORK",
-            "SSL_CERT_FILE",
-            "SSL_CERT_DIR",
-            "HTTP_PROXY",
-            "http_proxy",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-        ] {
+        for var in support::scrubbed::VARIABLES {
             cmd.env_remove(var);
         }
         cmd.args(args);

@@ -62,20 +62,7 @@ fn list_remote(home: &Path, url: &str, ca: Option<&Path>) -> Run {
         .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
         .env("GOPIN_CONNECT_TIMEOUT", "5")
         .env("GOPIN_READ_TIMEOUT", "10");
-    for var in [
-        "GOPIN_OFFLINE",
-        "GOPIN_RETRIES",
-        "GOTOOLCHAIN",
-        "GOPIN_TOOLCHAIN",
-        "SSL_CERT_FILE",
-        "SSL_CERT_DIR",
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
+    for var in support::scrubbed::VARIABLES {
         cmd.env_remove(var);
     }
     if let Some(ca) = ca {
@@ -252,21 +239,7 @@ mod install_over_https {
             .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
             .env("GOPIN_CONNECT_TIMEOUT", "5")
             .env("GOPIN_READ_TIMEOUT", "10");
-        for var in [
-            "GOPIN_OFFLINE",
-            "GOPIN_RETRIES",
-            "GOTOOLCHAIN",
-            "GOPIN_TOOLCHAIN",
-            "GOWORK",
-            "SSL_CERT_FILE",
-            "SSL_CERT_DIR",
-            "HTTP_PROXY",
-            "http_proxy",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-        ] {
+        for var in support::scrubbed::VARIABLES {
             cmd.env_remove(var);
         }
         if let Some(ca) = ca {

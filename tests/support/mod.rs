@@ -3,4 +3,5 @@
 pub mod binaries;
 pub mod fake_go;
 pub mod http_server;
+pub mod scrubbed;
 pub mod tls_server;
