@@ -747,3 +747,20 @@ fn proxy_variables_are_honoured() {
     assert_eq!(listed.stdout, go_1_13_lines());
     assert_eq!(server.requests_for(DL).len(), 1);
 }
+
+/// A slim container has no CA package: with an empty system store gopin still builds its
+/// client (bundled Mozilla roots) and fetches.
+#[test]
+fn an_empty_system_trust_store_is_not_an_error() {
+    let home = Home::new();
+    let empty = tempfile::tempdir().unwrap();
+    let empty_file = empty.path().join("none.pem");
+    std::fs::write(&empty_file, "").unwrap();
+    let server = serving_2020();
+    let listed = run(home
+        .list_remote(&server.url_for(DL), &["1.13"])
+        .env("SSL_CERT_FILE", &empty_file)
+        .env("SSL_CERT_DIR", empty.path()))
+    .ok();
+    assert_eq!(listed.stdout, go_1_13_lines());
+}
