@@ -430,6 +430,12 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Size and SHA-256 of a file on disk equal what the index promises.
+pub fn matches(path: &Path, expected: &Expected) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == expected.size)
+        && sha256_file(path).is_ok_and(|sum| sum == expected.sha256)
+}
+
 /// The SHA-256 of a file on disk, streamed.
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut file = File::open(path)?;

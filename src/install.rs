@@ -96,7 +96,7 @@ pub fn install(ctx: &Ctx, version: &Version, options: &Options) -> Result<Outcom
     let format = archive_format(&expected.filename)?;
     let staging = staging_dir(ctx, &name);
     let cached = download::archive_path(ctx, &expected.filename);
-    if cached.is_file() && matches_expected(&cached, &expected) {
+    if cached.is_file() && download::matches(&cached, &expected) {
         output::info(format_args!(
             "using the verified archive {}",
             cached.display()
@@ -193,23 +193,35 @@ fn remove_leftovers(ctx: &Ctx, name: &str) {
         return;
     };
     for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        let ours = [".staging-", ".old-", ".trash-"].iter().any(|prefix| {
-            file_name
-                .strip_prefix(prefix)
-                .is_some_and(|rest| rest.starts_with(&format!("{name}-")))
-        });
-        if ours {
+        if leftover_version(&entry.file_name().to_string_lossy()) == Some(name) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }
 
-/// Size and SHA-256 of a file on disk equal the index's.
-fn matches_expected(path: &Path, expected: &Expected) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.len() == expected.size)
-        && download::sha256_file(path).is_ok_and(|sum| sum == expected.sha256)
+/// The version a folder beside the versions is set aside for: `.staging-`, `.old-` or
+/// `.trash-`, then the version, `-` and the process id.
+pub fn leftover_version(file_name: &str) -> Option<&str> {
+    let rest = [".staging-", ".old-", ".trash-"]
+        .iter()
+        .find_map(|p| file_name.strip_prefix(p))?;
+    rest.rsplit_once('-').map(|(version, _pid)| version)
+}
+
+/// Staging and swap folders whose process is gone (its version's lock is free).
+pub fn abandoned_folders(ctx: &Ctx) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(ctx.root.versions()) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            leftover_version(&name)
+                .is_some_and(|version| Lock::try_acquire(&ctx.root, version).is_some())
+        })
+        .map(|entry| entry.path())
+        .collect()
 }
 
 /// Unpacks an archive file into a fresh staging folder.

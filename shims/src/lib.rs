@@ -10,10 +10,12 @@ pub mod error;
 pub mod goenv;
 pub mod gomod;
 pub mod gotoolchain;
+pub mod policy;
 pub mod report;
 pub mod root;
 pub mod select;
 pub mod spec;
+pub mod system;
 pub mod version;
 pub mod version_file;
 

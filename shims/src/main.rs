@@ -9,7 +9,9 @@
 #![forbid(unsafe_code)]
 
 use gopin_shim::select::{Inputs, select};
-use gopin_shim::{Choice, Report, Root, SelectError, Trace, Version, installed_versions};
+use gopin_shim::{
+    Choice, Report, Root, SelectError, Trace, Version, installed_versions, policy, system,
+};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -63,10 +65,13 @@ fn run(argv0: &OsStr, args: Vec<OsString>) -> Result<ExitCode, Report> {
                 Ok(chosen) => (chosen.choice, Some(chosen.reason)),
                 // A fuzzy spec with nothing installed: the index must decide.
                 Err(fuzzy) => {
-                    if auto_install_off() {
-                        return Err(Report::new(format!("no installed version matches {fuzzy}"))
-                            .detail(format!("selected by: {}", selection.reason))
-                            .hint(format!("run `gopin install {fuzzy}` (automatic installs are off: GOPIN_AUTO_INSTALL=0)")));
+                    if policy::auto_install_off() {
+                        let message = format!("no installed version matches {fuzzy}");
+                        return Err(policy::install_refused(
+                            message,
+                            &fuzzy,
+                            Some(&selection.reason),
+                        ));
                     }
                     return hand_over(&tool, None, &args);
                 }
@@ -83,15 +88,13 @@ fn run(argv0: &OsStr, args: Vec<OsString>) -> Result<ExitCode, Report> {
         .join(format!("{tool}{}", std::env::consts::EXE_SUFFIX));
     if !binary.is_file() {
         if !goroot.join("bin").is_dir() {
-            if auto_install_off() {
-                let mut report = Report::new(format!("{version} is not installed"));
-                if let Some(reason) = &reason {
-                    report = report.detail(format!("selected by: {reason}"));
-                }
-                return Err(report.hint(format!(
-                    "run `gopin install {}` (automatic installs are off: GOPIN_AUTO_INSTALL=0)",
-                    version.bare()
-                )));
+            if policy::auto_install_off() {
+                let message = format!("{version} is not installed");
+                return Err(policy::install_refused(
+                    message,
+                    version.bare(),
+                    reason.as_ref(),
+                ));
             }
             return hand_over(&tool, Some(&version), &args);
         }
@@ -105,9 +108,8 @@ fn run(argv0: &OsStr, args: Vec<OsString>) -> Result<ExitCode, Report> {
     refuse_self(&binary)?;
     let mut command = Command::new(&binary);
     command.args(&args).env("GOROOT", &goroot);
-    if std::env::var_os("GOTOOLCHAIN").is_none_or(|v| v.is_empty()) {
-        // Without this, `go` could switch to another toolchain behind gopin's back.
-        command.env("GOTOOLCHAIN", "local");
+    if let Some(value) = policy::gotoolchain_for_child() {
+        command.env("GOTOOLCHAIN", value);
     }
     // argv[0] passes through too: the real go sees what it would have seen from PATH.
     #[cfg(unix)]
@@ -115,22 +117,9 @@ fn run(argv0: &OsStr, args: Vec<OsString>) -> Result<ExitCode, Report> {
     replace_with(command, &binary)
 }
 
-fn auto_install_off() -> bool {
-    std::env::var("GOPIN_AUTO_INSTALL").is_ok_and(|v| v == "0")
-}
-
 /// The `go` on PATH outside gopin's shims, for the `system` spec.
 fn run_system(root: &Root, tool: &str, args: &[OsString]) -> Result<ExitCode, Report> {
-    let shims = root.shims();
-    let name = format!("{tool}{}", std::env::consts::EXE_SUFFIX);
-    let me = std::env::current_exe().ok().and_then(|p| identity(&p));
-    let found = std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .filter(|dir| dir != &shims)
-            .map(|dir| dir.join(&name))
-            .find(|candidate| candidate.is_file() && identity(candidate) != me)
-    });
-    let Some(binary) = found else {
+    let Some(binary) = system::find_tool(root, tool) else {
         return Err(
             Report::new(format!("no {tool} on PATH outside gopin for `system`"))
                 .hint("install Go system-wide, or pick a version with `gopin pin 1.22`"),
@@ -138,13 +127,11 @@ fn run_system(root: &Root, tool: &str, args: &[OsString]) -> Result<ExitCode, Re
     };
     let mut command = Command::new(&binary);
     command.args(args);
-    // A GOROOT set by a gopin toolchain up the process tree (`go generate` running `go`) would
-    // send the system go into gopin's tree: let it find its own.
-    if std::env::var_os("GOROOT").is_some_and(|g| Path::new(&g).starts_with(root.versions())) {
+    if policy::inherited_goroot_is_gopins(root) {
         command.env_remove("GOROOT");
     }
-    if std::env::var_os("GOTOOLCHAIN").is_none_or(|v| v.is_empty()) {
-        command.env("GOTOOLCHAIN", "local");
+    if let Some(value) = policy::gotoolchain_for_child() {
+        command.env("GOTOOLCHAIN", value);
     }
     replace_with(command, &binary)
 }
@@ -180,8 +167,10 @@ fn find_gopin() -> Option<PathBuf> {
 
 /// A toolchain whose `bin/go` leads back to this shim would exec itself forever.
 fn refuse_self(binary: &Path) -> Result<(), Report> {
-    let me = std::env::current_exe().ok().and_then(|p| identity(&p));
-    if me.is_some() && identity(binary) == me {
+    let me = std::env::current_exe()
+        .ok()
+        .and_then(|p| system::identity(&p));
+    if me.is_some() && system::identity(binary) == me {
         return Err(
             Report::new(format!("{} is gopin's shim itself", binary.display()))
                 .detail("running it would start the shim again, forever")
@@ -189,18 +178,6 @@ fn refuse_self(binary: &Path) -> Result<(), Report> {
         );
     }
     Ok(())
-}
-
-/// The file a path leads to (device and inode), links followed.
-#[cfg(unix)]
-fn identity(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
-#[cfg(not(unix))]
-fn identity(path: &Path) -> Option<PathBuf> {
-    std::fs::canonicalize(path).ok()
 }
 
 /// Replaces this process with `command` (Unix); elsewhere runs it and passes its exit status on.

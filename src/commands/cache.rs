@@ -2,7 +2,6 @@
 //! folders left by killed runs. Installed versions stay.
 
 use crate::ctx::Ctx;
-use crate::lock::Lock;
 use crate::output;
 use crate::progress::size;
 use anyhow::{Context, Result};
@@ -34,24 +33,11 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             count += 1;
         }
     }
-    // Staging and trash folders whose installer is gone (its lock is free).
-    if let Ok(entries) = std::fs::read_dir(ctx.root.versions()) {
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(version) = [".staging-", ".old-", ".trash-"]
-                .iter()
-                .find_map(|p| name.strip_prefix(p))
-                .and_then(|rest| rest.rsplit_once('-'))
-                .map(|(v, _pid)| v.to_owned())
-            else {
-                continue;
-            };
-            if let Some(_lock) = Lock::try_acquire(&ctx.root, &version) {
-                freed += tree_size(&entry.path());
-                remove(&entry.path())?;
-                count += 1;
-            }
-        }
+    // Staging and trash folders whose installer is gone.
+    for folder in crate::install::abandoned_folders(ctx) {
+        freed += tree_size(&folder);
+        remove(&folder)?;
+        count += 1;
     }
     output::info(format_args!("removed {count} entries ({})", size(freed)));
     Ok(())

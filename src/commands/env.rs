@@ -12,7 +12,7 @@ use crate::output;
 use crate::shell::Shell;
 use crate::toolchain;
 use anyhow::Result;
-use gopin_shim::{Choice, Report, Trace};
+use gopin_shim::{Choice, Report, Trace, policy};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -42,8 +42,8 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let goroot_text = goroot.to_string_lossy();
     output::data(shell.export("GOROOT", &goroot_text))?;
     output::data(shell.prepend_path(&goroot.join("bin").to_string_lossy()))?;
-    if std::env::var_os("GOTOOLCHAIN").is_none_or(|v| v.is_empty()) {
-        output::data(shell.export("GOTOOLCHAIN", "local"))?;
+    if let Some(value) = policy::gotoolchain_for_child() {
+        output::data(shell.export("GOTOOLCHAIN", value))?;
     }
     Ok(())
 }

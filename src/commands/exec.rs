@@ -8,7 +8,7 @@ use crate::error::user;
 use crate::install::{self, Options};
 use crate::toolchain;
 use anyhow::Result;
-use gopin_shim::{Choice, Reason, Report, Spec, Trace, Version};
+use gopin_shim::{Choice, Reason, Report, Spec, Trace, Version, policy};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -60,15 +60,13 @@ fn resolve(ctx: &Ctx, text: &str) -> Result<Version> {
 
 /// `GOPIN_AUTO_INSTALL=0` turns automatic installs into an error naming the command to run.
 pub fn ensure_auto_install(version: &Version, reason: Option<&Reason>) -> Result<()> {
-    if std::env::var("GOPIN_AUTO_INSTALL").is_ok_and(|v| v == "0") {
-        let mut report = Report::new(format!("{version} is not installed"));
-        if let Some(reason) = reason {
-            report = report.detail(format!("selected by: {reason}"));
-        }
-        return Err(user(report.hint(format!(
-            "run `gopin install {}` (automatic installs are off: GOPIN_AUTO_INSTALL=0)",
-            version.bare()
-        ))));
+    if policy::auto_install_off() {
+        let message = format!("{version} is not installed");
+        return Err(user(policy::install_refused(
+            message,
+            version.bare(),
+            reason,
+        )));
     }
     Ok(())
 }
@@ -82,11 +80,7 @@ fn run_command(
     let (program, rest) = command.split_first().expect("clap requires a command");
     let mut child = std::process::Command::new(program);
     child.args(rest);
-    // For the system go, a GOROOT left by a gopin toolchain up the process tree would mislead it.
-    if goroot.is_none()
-        && std::env::var_os("GOROOT")
-            .is_some_and(|g| std::path::Path::new(&g).starts_with(root.versions()))
-    {
+    if goroot.is_none() && policy::inherited_goroot_is_gopins(root) {
         child.env_remove("GOROOT");
     }
     if let Some(goroot) = &goroot {
@@ -96,8 +90,8 @@ fn run_command(
         )?;
         child.env("PATH", joined).env("GOROOT", goroot);
     }
-    if std::env::var_os("GOTOOLCHAIN").is_none_or(|v| v.is_empty()) {
-        child.env("GOTOOLCHAIN", "local");
+    if let Some(value) = policy::gotoolchain_for_child() {
+        child.env("GOTOOLCHAIN", value);
     }
     let name = program.to_string_lossy().into_owned();
     #[cfg(unix)]

@@ -8,7 +8,7 @@ use crate::install::{self, Options};
 use crate::output;
 use crate::toolchain;
 use anyhow::Result;
-use gopin_shim::{SelectError, Trace};
+use gopin_shim::{SelectError, Trace, policy};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -36,7 +36,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             let announce = move || {
                 output::info(line);
                 if let Some(version) = missing {
-                    if std::env::var("GOPIN_AUTO_INSTALL").is_ok_and(|v| v == "0") {
+                    if policy::auto_install_off() {
                         output::info(format_args!(
                             "gopin: {version} is not installed; run `gopin install {}` (automatic installs are off: GOPIN_AUTO_INSTALL=0)",
                             version.bare()

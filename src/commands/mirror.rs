@@ -104,7 +104,7 @@ fn resolve(index: &Index, text: &str, platform: &Platform) -> Result<Version> {
 /// downloads cache, or downloaded (into the cache) first.
 fn copy_verified(ctx: &Ctx, expected: &Expected, dir: &Path) -> Result<()> {
     let target = dir.join(&expected.filename);
-    if intact(&target, expected) {
+    if download::matches(&target, expected) {
         output::info(format_args!(
             "{} is already in the mirror",
             expected.filename
@@ -112,7 +112,7 @@ fn copy_verified(ctx: &Ctx, expected: &Expected, dir: &Path) -> Result<()> {
         return Ok(());
     }
     let cached = download::archive_path(ctx, &expected.filename);
-    let source = if intact(&cached, expected) {
+    let source = if download::matches(&cached, expected) {
         cached
     } else {
         let progress = Progress::new(
@@ -125,7 +125,7 @@ fn copy_verified(ctx: &Ctx, expected: &Expected, dir: &Path) -> Result<()> {
     let tmp = dir.join(format!(".{}.{}.tmp", expected.filename, std::process::id()));
     std::fs::copy(&source, &tmp)
         .with_context(|| format!("cannot copy {} to {}", source.display(), tmp.display()))?;
-    if !intact(&tmp, expected) {
+    if !download::matches(&tmp, expected) {
         let _ = std::fs::remove_file(&tmp);
         return Err(user(
             Report::new(format!(
@@ -140,11 +140,6 @@ fn copy_verified(ctx: &Ctx, expected: &Expected, dir: &Path) -> Result<()> {
         .with_context(|| format!("cannot rename {} to {}", tmp.display(), target.display()))?;
     output::info(format_args!("mirrored {}", expected.filename));
     Ok(())
-}
-
-fn intact(path: &Path, expected: &Expected) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.len() == expected.size)
-        && download::sha256_file(path).is_ok_and(|sum| sum == expected.sha256)
 }
 
 /// Merges the new releases into `dir/index.json`, keeping only files present in `dir`, newest

@@ -4,8 +4,6 @@
 use super::{Check, Status};
 use crate::ctx::Ctx;
 use crate::download::sha256_file;
-use crate::index::Index;
-use crate::lock::Lock;
 use crate::progress::size;
 use std::collections::HashMap;
 use std::path::Path;
@@ -128,28 +126,12 @@ fn cached_archives(ctx: &Ctx) -> Vec<Check> {
 
 /// File name -> SHA-256 from every cached index.
 fn known_sums(ctx: &Ctx) -> HashMap<String, String> {
-    let mut sums = HashMap::new();
-    let Ok(entries) = std::fs::read_dir(ctx.root.cache()) else {
-        return sums;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".meta.json") || !name.ends_with(".json") {
-            continue;
-        }
-        let Some(index) = std::fs::read(entry.path())
-            .ok()
-            .and_then(|b| Index::parse(&b).ok())
-        else {
-            continue;
-        };
-        for file in index.releases.iter().flat_map(|r| &r.files) {
-            if !file.sha256.is_empty() {
-                sums.insert(file.filename.clone(), file.sha256.to_ascii_lowercase());
-            }
-        }
-    }
-    sums
+    crate::index::cache::all_cached(&ctx.root)
+        .iter()
+        .flat_map(|index| index.releases.iter().flat_map(|r| &r.files))
+        .filter(|file| !file.sha256.is_empty())
+        .map(|file| (file.filename.clone(), file.sha256.to_ascii_lowercase()))
+        .collect()
 }
 
 /// Partial downloads and staging folders of runs that are gone.
@@ -168,23 +150,11 @@ fn leftovers(ctx: &Ctx) -> Option<Check> {
             }
         }
     }
-    if let Ok(entries) = std::fs::read_dir(ctx.root.versions()) {
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let version = [".staging-", ".old-", ".trash-"]
-                .iter()
-                .find_map(|p| name.strip_prefix(p))
-                .and_then(|rest| rest.rsplit_once('-'))
-                .map(|(v, _)| v.to_owned());
-            if let Some(version) = version
-                && Lock::try_acquire(&ctx.root, &version).is_some()
-            {
-                found.push(format!(
-                    "folder left by a stopped install: {}",
-                    entry.path().display()
-                ));
-            }
-        }
+    for folder in crate::install::abandoned_folders(ctx) {
+        found.push(format!(
+            "folder left by a stopped install: {}",
+            folder.display()
+        ));
     }
     if found.is_empty() {
         return None;

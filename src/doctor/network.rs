@@ -56,7 +56,11 @@ pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) {
 
     // A real archive name makes the download check meaningful: a folder URL often answers 403.
     // When the index is unreachable now, any cached copy still names a real archive.
-    let index = index.or_else(|| cached_index(ctx));
+    let index = index.or_else(|| {
+        crate::index::cache::all_cached(&ctx.root)
+            .into_iter()
+            .next()
+    });
     let sample = index.as_ref().and_then(|i| {
         i.available(&ctx.platform)
             .into_iter()
@@ -81,18 +85,6 @@ pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) {
         "every GOPIN_DOWNLOAD_URL is unreachable",
     );
     checks.extend(download_checks);
-}
-
-/// The first readable index under `cache/`, whichever URL it came from.
-fn cached_index(ctx: &Ctx) -> Option<Index> {
-    let entries = std::fs::read_dir(ctx.root.cache()).ok()?;
-    entries.flatten().find_map(|entry| {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.ends_with(".json") || name.ends_with(".meta.json") {
-            return None;
-        }
-        Index::parse(&std::fs::read(entry.path()).ok()?).ok()
-    })
 }
 
 /// When one URL of a list works, the others failing is only a warning: failover covers it.

@@ -58,7 +58,7 @@ pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) -> Option<Active> {
 /// Installed, `VERSION` naming it, and `bin/go version` saying it.
 fn installed(version: &Version, goroot: Option<&Path>) -> Check {
     let Some(goroot) = goroot else {
-        let auto_off = std::env::var("GOPIN_AUTO_INSTALL").is_ok_and(|v| v == "0");
+        let auto_off = gopin_shim::policy::auto_install_off();
         let status = if auto_off { Status::Fail } else { Status::Warn };
         let summary = if auto_off {
             format!(

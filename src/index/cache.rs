@@ -69,6 +69,21 @@ impl Entry {
     }
 }
 
+/// Every readable index under `cache/`, whichever URL it came from (doctor's fallbacks).
+pub fn all_cached(root: &Root) -> Vec<super::Index> {
+    let Ok(entries) = std::fs::read_dir(root.cache()) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            name.ends_with(".json") && !name.ends_with(".meta.json")
+        })
+        .filter_map(|entry| super::Index::parse(&std::fs::read(entry.path()).ok()?).ok())
+        .collect()
+}
+
 /// Writes through a temporary file in the same folder and renames it into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
