@@ -19,6 +19,8 @@ pub struct Config {
     pub offline: bool,
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
+    /// `GOPIN_INDEX_TIMEOUT`: a whole index fetch, every URL and retry included.
+    pub index_timeout: Duration,
     /// Retries after the first try of a transient failure.
     pub retries: u32,
 }
@@ -35,6 +37,7 @@ impl Config {
             offline: flag(get, "GOPIN_OFFLINE")?,
             connect_timeout: seconds(get, "GOPIN_CONNECT_TIMEOUT", 10)?,
             read_timeout: seconds(get, "GOPIN_READ_TIMEOUT", 30)?,
+            index_timeout: seconds(get, "GOPIN_INDEX_TIMEOUT", 60)?,
             retries: number(get, "GOPIN_RETRIES", 4)?,
         })
     }
@@ -164,6 +167,7 @@ mod tests {
             ("GOPIN_RETRIES", "-1"),
             ("GOPIN_CONNECT_TIMEOUT", "0"),
             ("GOPIN_READ_TIMEOUT", "soon"),
+            ("GOPIN_INDEX_TIMEOUT", "-5"),
         ] {
             let message =
                 crate::error::report_of(&config(&[(var, value)]).unwrap_err()).to_string();

@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::index::{self, Index};
 use crate::platform::Platform;
 use anyhow::Result;
-use gopin_shim::{Root, SelectError};
+use gopin_shim::Root;
 use reqwest::blocking::Client;
 use std::cell::OnceCell;
 
@@ -20,7 +20,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn from_env(quiet: bool) -> Result<Ctx> {
-        let root = Root::from_env(&|key| std::env::var(key).ok()).ok_or(SelectError::NoRoot)?;
+        let root = Root::from_env(&|key| std::env::var(key).ok())?;
         Ok(Ctx {
             root,
             config: Config::from_env()?,

@@ -35,6 +35,68 @@ pub struct Expected {
     pub size: u64,
 }
 
+impl Expected {
+    /// The promise an index entry makes, checked before any of it becomes a path or a URL: a
+    /// plain file name, 64 hex digits of SHA-256 and a size. The one place an index entry turns
+    /// into something to fetch (install and mirror both ask here).
+    pub fn from_index(file: &crate::index::File, origin: &str) -> Result<Expected> {
+        let unusable = |what: String, detail: String| {
+            user(
+                Report::new(what)
+                    .detail(format!("listed by the index at {origin}"))
+                    .detail(detail)
+                    .hint("gopin uses only entries it can verify and keep inside its folders; check GOPIN_INDEX_URL"),
+            )
+        };
+        if let Some(problem) = crate::file_name::problem(&file.filename) {
+            return Err(unusable(
+                format!(
+                    "unusable file name {:?} in the Go download index",
+                    file.filename
+                ),
+                format!("{problem}; a file name must be one plain name"),
+            ));
+        }
+        if file.sha256.is_empty() {
+            return Err(user(
+                Report::new(format!("the index gives no SHA-256 for {}", file.filename))
+                    .detail(format!("listed by the index at {origin}"))
+                    .detail("gopin installs only archives it can verify")
+                    .hint(format!(
+                        "if you have the file and its checksum: `gopin install --archive {} --sha256 HEX`",
+                        gopin_shim::text::quote(&file.filename)
+                    )),
+            ));
+        }
+        if file.sha256.len() != 64 || !file.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(unusable(
+                format!(
+                    "invalid SHA-256 {:?} for {} in the Go download index",
+                    file.sha256, file.filename
+                ),
+                "a SHA-256 is 64 hex digits".to_owned(),
+            ));
+        }
+        if file.size == 0 {
+            return Err(user(
+                Report::new(format!("the index gives no size for {}", file.filename))
+                    .detail(format!("listed by the index at {origin}"))
+                    .detail("gopin downloads only archives whose size and SHA-256 it knows")
+                    .hint(format!(
+                        "if you have the file: `gopin install --archive {} --sha256 {}`",
+                        gopin_shim::text::quote(&file.filename),
+                        file.sha256.to_ascii_lowercase()
+                    )),
+            ));
+        }
+        Ok(Expected {
+            filename: file.filename.clone(),
+            sha256: file.sha256.to_ascii_lowercase(),
+            size: file.size,
+        })
+    }
+}
+
 /// Receives the archive's bytes in order while they are downloaded.
 pub trait Consumer {
     /// A pass over the archive from byte 0 begins (the first try, or a restart).
@@ -320,10 +382,7 @@ fn transfer(
 /// Opens the file at `url` from `offset`; returns the body and the offset it really starts at.
 fn open(ctx: &Ctx, url: &str, offset: u64) -> Result<(Box<dyn Read>, u64), Failure> {
     if url.starts_with("file://") {
-        let path = reqwest::Url::parse(url)
-            .ok()
-            .and_then(|u| u.to_file_path().ok())
-            .ok_or_else(|| Failure::permanent(format!("{url} is not a valid file:// URL")))?;
+        let path = http::file_url_path(url).map_err(Failure::permanent)?;
         let mut file = File::open(&path)
             .map_err(|e| Failure::permanent(format!("cannot open {}: {e}", path.display())))?;
         file.seek(SeekFrom::Start(offset))

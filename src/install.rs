@@ -80,19 +80,7 @@ pub fn install(ctx: &Ctx, version: &Version, options: &Options) -> Result<Outcom
             )),
         ));
     };
-    let file = found.archive;
-    if file.sha256.is_empty() {
-        return Err(user(
-            Report::new(format!("the index gives no SHA-256 for {}", file.filename))
-                .detail("gopin installs only archives it can verify")
-                .hint(format!("if you have the file and its checksum: `gopin install --archive {} --sha256 HEX`", file.filename)),
-        ));
-    }
-    let expected = Expected {
-        filename: file.filename.clone(),
-        sha256: file.sha256.to_ascii_lowercase(),
-        size: file.size,
-    };
+    let expected = Expected::from_index(found.archive, &index.origin)?;
     let format = archive_format(&expected.filename)?;
     let staging = staging_dir(ctx, &name);
     let cached = download::archive_path(ctx, &expected.filename);

@@ -9,6 +9,7 @@ mod ctx;
 mod doctor;
 mod download;
 mod error;
+mod file_name;
 mod http;
 mod index;
 mod install;

@@ -3,6 +3,7 @@
 //! Plain enum, no backtrace capture: the shim and the cd hook build these on their hot paths.
 
 use crate::report::Report;
+use crate::text::quote_path;
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
@@ -30,6 +31,15 @@ pub enum SelectError {
     },
     /// A file that exists but cannot be read.
     Io { path: PathBuf, error: io::Error },
+    /// A version file that is a FIFO, device, socket or terminal: refused unread.
+    NotRegular { path: PathBuf, kind: &'static str },
+    /// A version file over its size cap (bytes).
+    TooLarge { path: PathBuf, cap: u64 },
+    /// GOPIN_HOME cannot be used as the root.
+    BadHome {
+        value: String,
+        problem: &'static str,
+    },
     /// Neither the environment nor a file nor the default chose a version.
     NothingSelected { cwd: PathBuf },
     /// No root folder could be found (no GOPIN_HOME and no HOME).
@@ -39,6 +49,17 @@ pub enum SelectError {
 }
 
 impl SelectError {
+    /// The error for a version file [`crate::small_file::read`] refused.
+    pub fn from_read(path: &std::path::Path, error: crate::small_file::ReadError) -> SelectError {
+        use crate::small_file::ReadError;
+        let path = path.to_owned();
+        match error {
+            ReadError::NotRegular(kind) => SelectError::NotRegular { path, kind },
+            ReadError::TooLarge(cap) => SelectError::TooLarge { path, cap },
+            ReadError::Io(error) => SelectError::Io { path, error },
+        }
+    }
+
     pub fn report(&self) -> Report {
         match self {
             SelectError::BadSpecVar { var, value } => Report::new(format!("invalid version {value:?} in {var}"))
@@ -55,7 +76,7 @@ impl SelectError {
                 .hint(hint.clone()),
             SelectError::EmptyFile { path } => Report::new(format!("{} holds no version", path.display()))
                 .detail("expected one line with a version such as 1.22.10")
-                .hint(format!("write one with `gopin pin 1.22` or delete {}", path.display())),
+                .hint(format!("write one with `gopin pin 1.22` or delete it: `rm {}`", quote_path(path))),
             SelectError::BadGoSetting {
                 var,
                 value,
@@ -71,7 +92,16 @@ impl SelectError {
                 }),
             SelectError::Io { path, error } => Report::new(format!("cannot read {}", path.display()))
                 .detail(error.to_string())
-                .hint(format!("check the file's permissions: `ls -l {}`", path.display())),
+                .hint(format!("check the file's permissions: `ls -l {}`", quote_path(path))),
+            SelectError::NotRegular { path, kind } => Report::new(format!("{} is not a regular file", path.display()))
+                .detail(format!("it is {kind}; version files must be regular files, so it was not read"))
+                .hint(format!("replace it with a file holding a version, or remove it: `rm {}`", quote_path(path))),
+            SelectError::TooLarge { path, cap } => Report::new(format!("{} is too large", path.display()))
+                .detail(format!("a version file may hold at most {} KiB; it was not read", cap / 1024))
+                .hint(format!("check what the file holds: `head -c 200 {}`", quote_path(path))),
+            SelectError::BadHome { value, problem } => Report::new(format!("invalid GOPIN_HOME {value:?}"))
+                .detail((*problem).to_owned())
+                .hint("set GOPIN_HOME to an absolute folder without `:`, e.g. `export GOPIN_HOME=\"$HOME/.gopin\"`, or unset it"),
             SelectError::NothingSelected { cwd } => Report::new("no Go version is selected here")
                 .detail(format!("no GOPIN_TOOLCHAIN, no project file above {}, no default", cwd.display()))
                 .hint("run `gopin default 1.22` (for every directory) or `gopin pin 1.22` (for this one)"),

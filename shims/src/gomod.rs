@@ -138,7 +138,10 @@ fn parse_toolchain_line(line: &Line) -> Result<Version, LineError> {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'));
     let v = Version::parse_toolchain(value)
         .filter(|_| go1)
-        .ok_or_else(|| bad("not a toolchain name (expected e.g. go1.22.3)".to_owned()))?;
+        .ok_or_else(|| match crate::version::name_problem(value) {
+            Some(problem) => bad(format!("not a toolchain name gopin accepts: {problem}")),
+            None => bad("not a toolchain name (expected e.g. go1.22.3)".to_owned()),
+        })?;
     if v.is_lang_only() {
         return Err(bad(format!(
             "{value} is a language version, not a toolchain version (the first release is {})",

@@ -14,8 +14,10 @@ pub mod policy;
 pub mod report;
 pub mod root;
 pub mod select;
+pub mod small_file;
 pub mod spec;
 pub mod system;
+pub mod text;
 pub mod version;
 pub mod version_file;
 

@@ -9,9 +9,7 @@
 #![forbid(unsafe_code)]
 
 use gopin_shim::select::{Inputs, select};
-use gopin_shim::{
-    Choice, Report, Root, SelectError, Trace, Version, installed_versions, policy, system,
-};
+use gopin_shim::{Choice, Report, Root, Trace, Version, installed_versions, policy, system};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -55,7 +53,7 @@ fn run(argv0: &OsStr, args: Vec<OsString>) -> Result<ExitCode, Report> {
     let wanted = linked.or(switched);
 
     let getenv = |key: &str| std::env::var(key).ok();
-    let root = Root::from_env(&getenv).ok_or_else(|| SelectError::NoRoot.report())?;
+    let root = Root::from_env(&getenv).map_err(|e| e.report())?;
     let (choice, reason) = match wanted {
         Some(version) => (Choice::Version(version), None),
         None => {

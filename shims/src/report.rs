@@ -6,6 +6,7 @@
 //! hint: run `gopin install`
 //! ```
 
+use crate::text::escape;
 use std::fmt;
 
 /// An error (or warning) with indented detail lines and one hint holding a command to copy.
@@ -36,15 +37,17 @@ impl Report {
     }
 }
 
-/// Renders the whole report, `error:` first line included, ending with a newline.
+/// Renders the whole report, `error:` first line included, ending with a newline. Each part
+/// may quote text from outside, so control characters are escaped here, where every report
+/// passes on its way to the terminal.
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        writeln!(f, "error: {}", escape(&self.message))?;
         for line in &self.details {
-            writeln!(f, "  {line}")?;
+            writeln!(f, "  {}", escape(line))?;
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "hint: {hint}")?;
+            writeln!(f, "hint: {}", escape(hint))?;
         }
         Ok(())
     }
@@ -64,5 +67,12 @@ mod tests {
             "error: go1.22.3 is not installed\n  selected by: toolchain line, /p/go.mod:5\nhint: run `gopin install`\n"
         );
         assert_eq!(Report::new("x").to_string(), "error: x\n");
+        let hostile = Report::new("bad go1.22.4-\x1b]0;title\x07")
+            .detail("line\nhint: forged")
+            .hint("run `x`\x1b[2J");
+        assert_eq!(
+            hostile.to_string(),
+            "error: bad go1.22.4-\\x1b]0;title\\x07\n  line\\x0ahint: forged\nhint: run `x`\\x1b[2J\n"
+        );
     }
 }

@@ -11,12 +11,12 @@ use crate::goenv::{self, GoSettings, Origin, Setting};
 use crate::gomod;
 use crate::gotoolchain::{self, GoToolchain};
 use crate::root::Root;
+use crate::small_file;
 use crate::spec::{Fuzzy, Spec};
 use crate::version::Version;
 use crate::version_file::{self, FileError};
 use std::cmp::Ordering;
 use std::fmt;
-use std::io;
 use std::path::{Path, PathBuf};
 
 /// Everything selection depends on, gathered once so tests can build it by hand.
@@ -34,7 +34,7 @@ impl Inputs {
     /// Reads the process's environment and working directory.
     pub fn from_process() -> Result<Inputs, SelectError> {
         let getenv = |key: &str| std::env::var(key).ok();
-        let root = Root::from_env(&getenv).ok_or(SelectError::NoRoot)?;
+        let root = Root::from_env(&getenv)?;
         Ok(Inputs {
             cwd: working_dir()?,
             root,
@@ -461,11 +461,10 @@ fn spec_file_error(path: &Path, error: FileError) -> SelectError {
 
 /// Reads a go.mod or go.work and returns the toolchain Go would switch to, if any.
 fn mod_file(path: &Path, source: Source, trace: &mut Trace) -> Result<Found, SelectError> {
-    let text = std::fs::read(path).map_err(|error| SelectError::Io {
-        path: path.to_owned(),
-        error,
-    })?;
-    let text = String::from_utf8_lossy(&text);
+    let text = small_file::read(path, small_file::MOD_FILE_CAP)
+        .map_err(|e| SelectError::from_read(path, e))?
+        // Vanished between the walk's look and the read: as good as empty.
+        .unwrap_or_default();
     let malformed = |e: gomod::LineError| {
         let hint = if e.problem.contains("language version") {
             format!(
@@ -537,26 +536,20 @@ fn default(root: &Root, trace: &mut Trace) -> Result<Found, SelectError> {
     )))
 }
 
-/// A file's text, `None` when it does not exist (or is a directory).
+/// A spec file's text, `None` when it does not exist (or is a directory).
 fn read_optional(path: &Path) -> Result<Option<String>, SelectError> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(_) if path.is_dir() => Ok(None),
-        Err(error) => Err(SelectError::Io {
-            path: path.to_owned(),
-            error,
-        }),
-    }
+    small_file::read(path, small_file::SPEC_FILE_CAP).map_err(|e| SelectError::from_read(path, e))
 }
 
+/// A go.mod or go.work is there (a FIFO or device counts, and is refused when read).
 fn is_file(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+    small_file::exists(path)
 }
 
+/// The file's folder, quoted for a hint's `cd`.
 fn parent_text(path: &Path) -> String {
     path.parent()
-        .map_or_else(String::new, |p| p.display().to_string())
+        .map_or_else(String::new, crate::text::quote_path)
 }
 
 fn file_reason(source: Source, label: &str, path: &Path, line: usize) -> Reason {

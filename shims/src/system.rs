@@ -4,20 +4,24 @@
 use crate::root::Root;
 use std::path::{Path, PathBuf};
 
-/// The first `tool` on PATH outside gopin.
+/// The first `tool` on PATH outside gopin. The PATH walk is `which`'s; the filter is gopin's:
+/// the shims folder is skipped, and so is any file that is a shim or this program itself
+/// under another name (however reached: a symlinked alias of shims/).
 pub fn find_tool(root: &Root, tool: &str) -> Option<PathBuf> {
     let shims = root.shims();
     let name = format!("{tool}{}", std::env::consts::EXE_SUFFIX);
-    // Files that are gopin's own, whatever path leads to them (a symlinked alias of shims/).
     let ours: Vec<FileId> = [Some(shims.join(&name)), std::env::current_exe().ok()]
         .into_iter()
         .flatten()
         .filter_map(|p| identity(&p))
         .collect();
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .filter(|dir| dir != &shims)
-        .map(|dir| dir.join(&name))
-        .find(|path| is_executable(path) && identity(path).is_some_and(|id| !ours.contains(&id)))
+    let path = std::env::var_os("PATH")?;
+    let dirs =
+        std::env::join_paths(std::env::split_paths(&path).filter(|dir| dir != &shims)).ok()?;
+    let cwd = std::env::current_dir().unwrap_or_default();
+    which::which_in_all(tool, Some(dirs), cwd)
+        .ok()?
+        .find(|path| identity(path).is_some_and(|id| !ours.contains(&id)))
 }
 
 /// An executable regular file (links followed).

@@ -8,6 +8,25 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+/// The longest toolchain name gopin accepts, in bytes. Go sets no limit, but a name becomes a
+/// folder and a lock file (255 bytes at most on common file systems, with room for `.lock` and
+/// a staging prefix) and travels through the cd hook's command line.
+pub const MAX_NAME_LEN: usize = 128;
+
+/// Why a toolchain name cannot be used as one, in words for an error; `None` when it can be.
+/// Real names (`go1.22.4-custom`, `go1.21.0-bigcorp`) pass.
+pub fn name_problem(name: &str) -> Option<&'static str> {
+    if name.contains(['/', '\\']) {
+        Some("a toolchain name may not hold `/` or `\\` (it would name a path)")
+    } else if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Some("a toolchain name may not hold spaces or control characters")
+    } else if name.len() > MAX_NAME_LEN {
+        Some("a toolchain name may be at most 128 bytes long")
+    } else {
+        None
+    }
+}
+
 /// A parsed Go version such as `1.22.10`, `1.21rc2` or the toolchain name `go1.22.4-custom`.
 ///
 /// The fields keep what was written (`minor`/`patch` are empty when absent), so a version prints
@@ -26,6 +45,9 @@ pub struct Version {
 impl Version {
     /// Parses a version without the `go` prefix (`1.22.10`, `1.21rc1`). `None` when malformed.
     pub fn parse(text: &str) -> Option<Version> {
+        if text.len() > MAX_NAME_LEN {
+            return None;
+        }
         let (major, rest) = cut_int(text)?;
         let mut v = Version {
             major: major.to_owned(),
@@ -61,17 +83,19 @@ impl Version {
         Some(v)
     }
 
-    /// Parses a toolchain name (`go1.22.10`, `go1.21.0-bigcorp`, `go1.21.0 extra`).
+    /// Parses a toolchain name (`go1.22.10`, `go1.21.0-bigcorp`).
     ///
-    /// As in Go's `FromToolchain`, anything after `-`, a space or a tab is a suffix that does not
-    /// take part in comparisons, and a name holding `/` or `\` is refused so a toolchain line can
-    /// never name a path.
+    /// As in Go's `FromToolchain`, anything after `-` is a suffix that does not take part in
+    /// comparisons, and a name holding `/` or `\` is refused so a toolchain line can never name
+    /// a path. Stricter than Go, on purpose: a name becomes a folder, a lock file, a shim and a
+    /// line on the terminal, so whitespace, control characters and names over
+    /// [`MAX_NAME_LEN`] bytes are refused too (see [`name_problem`]).
     pub fn parse_toolchain(name: &str) -> Option<Version> {
-        if name.contains(['/', '\\']) {
+        if name_problem(name).is_some() {
             return None;
         }
         let body = name.strip_prefix("go")?;
-        let cut = body.find([' ', '\t', '-']).unwrap_or(body.len());
+        let cut = body.find('-').unwrap_or(body.len());
         let mut v = Version::parse(&body[..cut])?;
         v.suffix = body[cut..].to_owned();
         Some(v)
@@ -379,8 +403,13 @@ mod tests {
         let rows: &[(&str, Option<(&str, &str)>)] = &[
             ("go1.22.10", Some(("go1.22.10", ""))),
             ("go1.21.0-bigcorp", Some(("go1.21.0-bigcorp", "-bigcorp"))),
-            ("go1.21.0 extra", Some(("go1.21.0 extra", " extra"))),
-            ("go1.21.0\tx", Some(("go1.21.0\tx", "\tx"))),
+            ("go1.22.4-café", Some(("go1.22.4-café", "-café"))),
+            // Stricter than Go: these would become odd folders and terminal escapes.
+            ("go1.21.0 extra", None),
+            ("go1.21.0\tx", None),
+            ("go1.22.4-\x1b]0;pwned\x07", None),
+            ("go1.22.4-\u{9b}2J", None),
+            ("go1.22.4-\n", None),
             ("go1.21rc2", Some(("go1.21rc2", ""))),
             ("go1", Some(("go1", ""))),
             ("1.21.0", None),
@@ -402,6 +431,10 @@ mod tests {
                 }
             }
         }
+        let longest = format!("go1.22.4-{}", "x".repeat(MAX_NAME_LEN - 9));
+        assert!(Version::parse_toolchain(&longest).is_some());
+        assert!(Version::parse_toolchain(&format!("{longest}x")).is_none());
+        assert!(Version::parse(&format!("1.{}", "9".repeat(MAX_NAME_LEN))).is_none());
         let custom = Version::parse_toolchain("go1.21.0-bigcorp").unwrap();
         let plain = Version::parse_toolchain("go1.21.0").unwrap();
         assert_eq!(custom.go_cmp(&plain), Equal);

@@ -53,17 +53,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             )
         })?;
         let file = found.archive;
-        if file.sha256.is_empty() {
-            return Err(user(
-                Report::new(format!("the index gives no SHA-256 for {}", file.filename))
-                    .hint("gopin mirrors only archives it can verify"),
-            ));
-        }
-        let expected = Expected {
-            filename: file.filename.clone(),
-            sha256: file.sha256.to_ascii_lowercase(),
-            size: file.size,
-        };
+        let expected = Expected::from_index(file, &index.origin)?;
         copy_verified(ctx, &expected, &args.to)?;
         let mut release = found.release.clone();
         release.files = vec![file.clone()];
@@ -173,7 +163,10 @@ fn write_index(dir: &Path, new: Vec<Release>) -> Result<usize> {
         }
     }
     for release in &mut releases {
-        release.files.retain(|f| dir.join(&f.filename).is_file());
+        // An index.json already in DIR is read back: its names must be plain too.
+        release.files.retain(|f| {
+            crate::file_name::problem(&f.filename).is_none() && dir.join(&f.filename).is_file()
+        });
         release.files.sort_by(|a, b| a.filename.cmp(&b.filename));
     }
     releases.retain(|r| !r.files.is_empty());

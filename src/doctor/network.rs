@@ -6,7 +6,6 @@ use super::{Check, Status};
 use crate::ctx::Ctx;
 use crate::download::join_url;
 use crate::index::Index;
-use std::io::Read;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -113,16 +112,14 @@ enum Ask {
 fn probe(ctx: &Ctx, id: &'static str, what: &str, url: &str, ask: Ask) -> (Check, Option<Vec<u8>>) {
     let want_body = ask == Ask::Body;
     if let Some(path) = url.strip_prefix("file://") {
-        let path = reqwest::Url::parse(url)
-            .ok()
-            .and_then(|u| u.to_file_path().ok())
-            .unwrap_or_else(|| path.into());
-        return match std::fs::read(&path) {
-            Ok(bytes) => (
+        let path = crate::http::file_url_path(url).unwrap_or_else(|_| path.into());
+        let cap = crate::index::fetch::MAX_BYTES;
+        return match gopin_shim::small_file::read_bytes(&path, cap) {
+            Ok(Some(bytes)) => (
                 Check::new(GROUP, id, Status::Pass, format!("{what} {url}: readable")),
                 Some(bytes),
             ),
-            Err(_) if path.is_dir() => (
+            Ok(None) if path.is_dir() => (
                 Check::new(
                     GROUP,
                     id,
@@ -131,14 +128,17 @@ fn probe(ctx: &Ctx, id: &'static str, what: &str, url: &str, ask: Ask) -> (Check
                 ),
                 None,
             ),
-            Err(e) => (
+            result => (
                 Check::new(
                     GROUP,
                     id,
                     Status::Fail,
                     format!("{what} {url}: cannot read it"),
                 )
-                .evidence(e.to_string())
+                .evidence(match result {
+                    Err(e) => e.to_string(),
+                    _ => "it does not exist".to_owned(),
+                })
                 .hint(format!(
                     "check the path, or set GOPIN_{}_URL",
                     what.to_ascii_uppercase()
@@ -245,7 +245,11 @@ fn probe(ctx: &Ctx, id: &'static str, what: &str, url: &str, ask: Ask) -> (Check
             let status = response.status();
             let mut body = Vec::new();
             if want_body && status.is_success() {
-                let _ = response.read_to_end(&mut body);
+                let declared = response.content_length();
+                let deadline = Instant::now() + ctx.config.index_timeout;
+                let cap = crate::index::fetch::MAX_BYTES;
+                body = crate::http::read_body(&mut response, declared, cap, deadline)
+                    .unwrap_or_default();
             }
             phases.push(format!("http     {:>7}  {status}", ms(started.elapsed())));
             if status.is_success() || ask == Ask::AnyAnswer {

@@ -15,20 +15,26 @@ use anyhow::Result;
 use gopin_shim::Report;
 use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
+use std::time::Instant;
 
 /// How long a fetched index is trusted without asking the server again.
 pub const FRESH_SECS: u64 = 3600;
 
+/// The largest index body gopin reads (go.dev's whole index is a few MB).
+pub const MAX_BYTES: u64 = 64 << 20;
+
 /// Loads the index; `wants` says whether a fresh cached copy is enough (it is not when it lacks
 /// the asked-for version).
 pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
+    // One deadline for the whole fetch, every URL and retry included (GOPIN_INDEX_TIMEOUT).
+    let deadline = Instant::now() + ctx.config.index_timeout;
     let mut failures: Vec<(String, String)> = Vec::new();
     let mut certificate = false;
     let mut stale: Option<(Index, Meta)> = None;
     for url in &ctx.config.index_urls {
         if url.starts_with("file://") {
             match read_file_url(url) {
-                Ok(index) => return Ok(index),
+                Ok(index) => return Ok(index.from_origin(url)),
                 Err(why) => failures.push((url.clone(), why)),
             }
             continue;
@@ -36,7 +42,7 @@ pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
         let entry = Entry::new(&ctx.root, url);
         let cached = entry
             .load()
-            .and_then(|(body, meta)| Some((Index::parse(&body).ok()?, meta)));
+            .and_then(|(body, meta)| Some((Index::parse(&body).ok()?.from_origin(url), meta)));
         if ctx.config.offline {
             match cached {
                 Some((index, _)) => return Ok(index),
@@ -53,7 +59,7 @@ pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
         {
             return Ok(index.clone());
         }
-        match fetch_with_retries(ctx, url, cached.as_ref().map(|(_, meta)| meta)) {
+        match fetch_with_retries(ctx, url, cached.as_ref().map(|(_, meta)| meta), deadline) {
             Ok(Fetched::NotModified) => {
                 if let Some((index, mut meta)) = cached {
                     meta.fetched_at = now_secs();
@@ -73,6 +79,7 @@ pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
             }
             Ok(Fetched::Modified { body, meta }) => match Index::parse(&body) {
                 Ok(index) => {
+                    let index = index.from_origin(url);
                     if let Err(e) = entry.store(&body, &meta) {
                         output::warn(format_args!(
                             "cannot cache the index under {}: {e}",
@@ -125,10 +132,28 @@ enum Fetched {
 
 /// Retries transient failures on the same URL with backoff; the final error says how many
 /// tries over how long.
-fn fetch_with_retries(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, GaveUp> {
+fn fetch_with_retries(
+    ctx: &Ctx,
+    url: &str,
+    cached: Option<&Meta>,
+    deadline: Instant,
+) -> Result<Fetched, GaveUp> {
     retry::run(
         ctx.config.retries,
-        || fetch(ctx, url, cached),
+        || {
+            if Instant::now() >= deadline {
+                return Err(Failure::permanent(format!(
+                    "gave up after GOPIN_INDEX_TIMEOUT={} s",
+                    ctx.config.index_timeout.as_secs_f64()
+                )));
+            }
+            fetch(ctx, url, cached, deadline).map_err(|mut failure| {
+                if Instant::now() >= deadline {
+                    failure.transient = false;
+                }
+                failure
+            })
+        },
         |wait, failure| {
             output::info(format_args!(
                 "retrying the index from {url} in {:.1} s: {}",
@@ -139,7 +164,12 @@ fn fetch_with_retries(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fet
     )
 }
 
-fn fetch(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, Failure> {
+fn fetch(
+    ctx: &Ctx,
+    url: &str,
+    cached: Option<&Meta>,
+    deadline: Instant,
+) -> Result<Fetched, Failure> {
     let client = ctx
         .client()
         .map_err(|e| Failure::permanent(format!("{e:#}")))?;
@@ -174,23 +204,28 @@ fn fetch(ctx: &Ctx, url: &str, cached: Option<&Meta>) -> Result<Fetched, Failure
         fetched_at: now_secs(),
     };
     // Read through `Read`, where the blocking client applies the read timeout to each read;
-    // `bytes()` would bound the whole transfer by it and fail a slow but healthy link.
-    let mut response = response;
-    let mut body = Vec::new();
-    std::io::Read::read_to_end(&mut response, &mut body).map_err(|e| {
-        let mut failure = http::read_failure(&e);
-        failure.why = format!("reading the body: {}", failure.why);
-        failure
-    })?;
+    // `bytes()` would bound the whole transfer by it and fail a slow but healthy link. The cap
+    // and the deadline bound the rest.
+    let declared = response.content_length();
+    let body =
+        http::read_body(response, declared, MAX_BYTES, deadline).map_err(|mut failure| {
+            if failure.why.contains("did not finish in time") {
+                failure.why = format!(
+                    "{} (GOPIN_INDEX_TIMEOUT={} s)",
+                    failure.why,
+                    ctx.config.index_timeout.as_secs_f64()
+                );
+            }
+            failure
+        })?;
     Ok(Fetched::Modified { body, meta })
 }
 
 fn read_file_url(url: &str) -> Result<Index, String> {
-    let path = reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| u.to_file_path().ok())
-        .ok_or_else(|| "not a valid file:// URL (expected file:///absolute/path)".to_owned())?;
-    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let path = http::file_url_path(url)?;
+    let bytes = gopin_shim::small_file::read_bytes(&path, MAX_BYTES)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        .ok_or_else(|| format!("{} does not exist", path.display()))?;
     Index::parse(&bytes).map_err(|e| format!("not a Go download index ({e})"))
 }
 

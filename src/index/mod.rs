@@ -46,6 +46,8 @@ pub struct File {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Index {
     pub releases: Vec<Release>,
+    /// Where it came from (a URL, or a cached copy of one), for errors about its entries.
+    pub origin: String,
 }
 
 /// A release that has an archive for the platform, with its parsed version.
@@ -61,7 +63,14 @@ impl Index {
     pub fn parse(bytes: &[u8]) -> Result<Index, serde_json::Error> {
         Ok(Index {
             releases: serde_json::from_slice(bytes)?,
+            origin: String::new(),
         })
+    }
+
+    /// The same index, saying where it came from.
+    pub fn from_origin(mut self, origin: &str) -> Index {
+        self.origin = origin.to_owned();
+        self
     }
 
     /// Releases with an archive for `platform`, oldest first. Releases whose name is not a Go
