@@ -4,6 +4,7 @@
 
 use crate::error::bad_variable;
 use anyhow::Result;
+use gopin_shim::policy;
 use std::time::Duration;
 
 pub const DEFAULT_INDEX_URL: &str = "https://go.dev/dl/?mode=json&include=all";
@@ -17,6 +18,8 @@ pub struct Config {
     pub download_urls: Vec<String>,
     /// `GOPIN_OFFLINE=1`: never touch the network.
     pub offline: bool,
+    /// `GOPIN_AUTO_INSTALL` (default on); the shim reads it with the same parser.
+    pub auto_install: bool,
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
     /// `GOPIN_INDEX_TIMEOUT`: a whole index fetch, every URL and retry included.
@@ -34,7 +37,8 @@ impl Config {
         Ok(Config {
             index_urls: url_list(get, "GOPIN_INDEX_URL", DEFAULT_INDEX_URL)?,
             download_urls: url_list(get, "GOPIN_DOWNLOAD_URL", DEFAULT_DOWNLOAD_URL)?,
-            offline: flag(get, "GOPIN_OFFLINE")?,
+            offline: flag(get, "GOPIN_OFFLINE", false)?,
+            auto_install: flag(get, "GOPIN_AUTO_INSTALL", true)?,
             connect_timeout: seconds(get, "GOPIN_CONNECT_TIMEOUT", 10)?,
             read_timeout: seconds(get, "GOPIN_READ_TIMEOUT", 30)?,
             index_timeout: seconds(get, "GOPIN_INDEX_TIMEOUT", 60)?,
@@ -75,16 +79,18 @@ fn url_list(get: &dyn Fn(&str) -> Option<String>, var: &str, default: &str) -> R
     Ok(urls)
 }
 
-fn flag(get: &dyn Fn(&str) -> Option<String>, var: &str) -> Result<bool> {
-    match get(var).as_deref() {
-        None | Some("0") | Some("false") | Some("no") => Ok(false),
-        Some("1") | Some("true") | Some("yes") => Ok(true),
-        Some(other) => Err(bad_variable(
-            var,
-            other,
-            "expected 1 or 0",
-            format!("`export {var}=1`"),
-        )),
+/// An on/off variable, read by the one parser the shim shares ([`policy::switch`]).
+fn flag(get: &dyn Fn(&str) -> Option<String>, var: &str, default: bool) -> Result<bool> {
+    match get(var) {
+        None => Ok(default),
+        Some(text) => policy::switch(&text).ok_or_else(|| {
+            bad_variable(
+                var,
+                &text,
+                "expected 1 or 0 (also true/false, yes/no, on/off)",
+                format!("`export {var}={}`", u8::from(default)),
+            )
+        }),
     }
 }
 
@@ -164,6 +170,7 @@ mod tests {
             ("GOPIN_INDEX_URL", "go.dev/dl"),
             ("GOPIN_INDEX_URL", " , "),
             ("GOPIN_OFFLINE", "maybe"),
+            ("GOPIN_AUTO_INSTALL", "sometimes"),
             ("GOPIN_RETRIES", "-1"),
             ("GOPIN_CONNECT_TIMEOUT", "0"),
             ("GOPIN_READ_TIMEOUT", "soon"),

@@ -192,7 +192,10 @@ pub fn fetch(
         report = report.detail(failure);
     }
     let kept = std::fs::metadata(&part).map_or(0, |m| m.len());
-    if kept > 0 {
+    if kept == 0 {
+        // Nothing arrived: an empty partial file would only clutter downloads/.
+        let _ = std::fs::remove_file(&part);
+    } else {
         report = report.detail(format!(
             "kept {} of {} bytes in {} for next time",
             kept,
@@ -432,20 +435,12 @@ fn restart_file(file: &mut File, part: &Path) -> Result<u64, Stop> {
 
 /// A write error on the partial file, with what to do about it.
 fn disk_error(error: std::io::Error, part: &Path, ctx: &Ctx) -> anyhow::Error {
-    let full = error.raw_os_error() == Some(28);
-    let mut report =
-        Report::new(format!("cannot write {}", part.display())).detail(error.to_string());
-    if full {
-        report = report
-            .detail("the partial download is kept and resumes next time")
-            .hint(format!("free space under {} (`gopin cache clean` removes old downloads) and run the command again", ctx.root.path().display()));
-    } else {
-        report = report.hint(format!(
-            "check that {} is writable",
-            ctx.root.downloads().display()
-        ));
-    }
-    user(report)
+    user(crate::error::write_failed(
+        part,
+        &error,
+        "the partial download is kept and resumes next time",
+        &ctx.root.downloads(),
+    ))
 }
 
 /// `base` + `name`, with exactly one `/` between them.

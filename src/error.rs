@@ -59,3 +59,23 @@ pub fn bad_variable(var: &str, value: &str, expected: &str, hint: String) -> any
             .hint(hint),
     )
 }
+
+/// A write that failed, with what to do: on a full disk, what was kept and how to free space;
+/// otherwise, which folder must be writable. The one report for both downloads and unpacking.
+pub fn write_failed(
+    path: &std::path::Path,
+    error: &std::io::Error,
+    kept: &str,
+    folder: &std::path::Path,
+) -> Report {
+    const ENOSPC: i32 = 28;
+    let report = Report::new(format!("cannot write {}", path.display())).detail(error.to_string());
+    if error.raw_os_error() == Some(ENOSPC) {
+        report.detail(kept).hint(format!(
+            "free space under {} (`gopin cache clean` removes old downloads) and run the command again",
+            folder.display()
+        ))
+    } else {
+        report.hint(format!("check that {} is writable", folder.display()))
+    }
+}

@@ -235,18 +235,14 @@ fn unpack_file(format: Format, file: &Path, staging: &Path) -> Result<Stats> {
 
 /// An extraction failure as a person should read it: a full disk is not a hostile archive.
 fn unpack_error(error: ArchiveError, archive: &str, staging: &Path) -> anyhow::Error {
-    let versions = staging.parent().unwrap_or(staging).display().to_string();
+    let versions = staging.parent().unwrap_or(staging);
     let report = match &error {
-        ArchiveError::Write { path, source } => {
-            let report = Report::new(format!("cannot write {}", path.display())).detail(source.to_string());
-            if source.raw_os_error() == Some(28) {
-                report.detail("nothing was installed; a downloaded archive is kept").hint(format!(
-                    "free space under {versions} (`gopin cache clean` removes old downloads) and run the command again"
-                ))
-            } else {
-                report.hint(format!("check that {versions} is writable"))
-            }
-        }
+        ArchiveError::Write { path, source } => crate::error::write_failed(
+            path,
+            source,
+            "nothing was installed; a downloaded archive is kept",
+            versions,
+        ),
         ArchiveError::Read(_) => Report::new(format!("cannot unpack {archive}"))
             .detail(error.to_string())
             .hint("the archive is damaged: run `gopin cache clean` and install again"),

@@ -16,6 +16,9 @@ pub struct Lock {
 impl Lock {
     /// Takes the lock for `name`, calling `on_wait` once if another process holds it.
     pub fn acquire(root: &Root, name: &str, on_wait: impl FnOnce()) -> Result<Lock> {
+        if let Some(problem) = crate::file_name::problem(name) {
+            anyhow::bail!("cannot lock {name:?}: {problem}");
+        }
         let path = lock_path(root, name);
         let dir = path.parent().unwrap_or(root.path());
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -41,6 +44,9 @@ impl Lock {
 
     /// Takes the lock only if it is free right now.
     pub fn try_acquire(root: &Root, name: &str) -> Option<Lock> {
+        if crate::file_name::problem(name).is_some() {
+            return None;
+        }
         let path = lock_path(root, name);
         std::fs::create_dir_all(path.parent()?).ok()?;
         let file = OpenOptions::new()
@@ -54,6 +60,8 @@ impl Lock {
     }
 }
 
+/// `locks/<name>.lock`. Names are toolchain names, which the version grammar keeps to one
+/// plain, short file name; anything else is refused rather than turned into a path.
 fn lock_path(root: &Root, name: &str) -> PathBuf {
     root.path().join("locks").join(format!("{name}.lock"))
 }

@@ -1,8 +1,13 @@
 //! The one place that prints. Data goes to stdout (so `eval "$(gopin env)"` and pipes see
 //! nothing else); messages, warnings and errors go to stderr.
+//!
+//! Versions, paths and index fields in what is printed may come from a stranger's repository
+//! or a mirror, so every line passes through the escaping of `gopin_shim::text`: no control
+//! character reaches the terminal raw (JSON escapes them itself).
 #![allow(clippy::print_stdout)]
 
 use gopin_shim::Report;
+use gopin_shim::text::escape_keeping_lines;
 use std::fmt::Display;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,7 +22,7 @@ pub fn set_quiet(quiet: bool) {
 /// One line of data on stdout. A closed pipe comes back as an error `main` exits quietly on.
 pub fn data(line: impl Display) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    writeln!(out, "{line}")
+    writeln!(out, "{}", escape_keeping_lines(&line.to_string()))
 }
 
 /// A JSON document on stdout, pretty-printed.
@@ -31,13 +36,21 @@ pub fn json(value: &serde_json::Value) -> io::Result<()> {
 /// A message for the person at the terminal.
 pub fn info(message: impl Display) {
     if !QUIET.load(Ordering::Relaxed) {
-        let _ = writeln!(io::stderr().lock(), "{message}");
+        let _ = writeln!(
+            io::stderr().lock(),
+            "{}",
+            escape_keeping_lines(&message.to_string())
+        );
     }
 }
 
 /// Something the person should know even with `--quiet`.
 pub fn warn(message: impl Display) {
-    let _ = writeln!(io::stderr().lock(), "warning: {message}");
+    let _ = writeln!(
+        io::stderr().lock(),
+        "warning: {}",
+        escape_keeping_lines(&message.to_string())
+    );
 }
 
 /// An error report.

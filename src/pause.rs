@@ -5,6 +5,10 @@
 
 use gopin_shim::Root;
 
+///
+/// Compiled into debug builds only (the ones `cargo test` runs): a release binary ignores
+/// `GOPIN_TEST_PAUSE`, so a stray variable can never hang a user's install.
+#[cfg(debug_assertions)]
 pub fn point(root: &Root, step: &str) {
     if std::env::var_os("GOPIN_TEST_PAUSE").is_none_or(|wanted| wanted != step) {
         return;
@@ -17,3 +21,7 @@ pub fn point(root: &Root, step: &str) {
         std::thread::sleep(std::time::Duration::from_secs(3600));
     }
 }
+
+/// Release builds: no pause hook at all.
+#[cfg(not(debug_assertions))]
+pub fn point(_root: &Root, _step: &str) {}

@@ -101,7 +101,8 @@ pub fn resolve_spec(ctx: &Ctx, spec: &Spec) -> Result<Option<Version>> {
                     Report::new(format!("{version} is not installed"))
                         .detail("a custom build is known only once it is registered")
                         .hint(format!(
-                            "register it with `gopin link {version} /path/to/go`"
+                            "register it with `gopin link {} /path/to/go`",
+                            gopin_shim::text::quote(&version.to_string())
                         )),
                 ));
             }
@@ -160,10 +161,8 @@ pub fn exact_text(version: &Version) -> String {
 /// The default version, when one is set and readable (listings and guards; selection itself
 /// reports a broken default file as an error).
 pub fn default_version(ctx: &Ctx) -> Option<Version> {
-    let text = std::fs::read_to_string(ctx.root.default_file()).ok()?;
-    gopin_shim::version_file::parse_go_version(&text)
-        .ok()?
-        .spec
+    gopin_shim::select::read_default(&ctx.root)
+        .ok()??
         .exact()
         .cloned()
 }

@@ -558,7 +558,7 @@ fn a_go_ahead_of_the_shims_fails_and_one_after_them_is_noted() {
     assert_contains(check.hint(), &other.display().to_string());
     assert_contains(
         check.hint(),
-        &format!("export PATH=\"{}:$PATH\"", world.shims().display()),
+        &format!("export PATH={}:\"$PATH\"", world.shims().display()),
     );
 
     // The human report shows the failure, its evidence and hint, and the tally.

@@ -62,7 +62,7 @@ impl SelectError {
 
     pub fn report(&self) -> Report {
         match self {
-            SelectError::BadSpecVar { var, value } => Report::new(format!("invalid version {value:?} in {var}"))
+            SelectError::BadSpecVar { var, value } => Report::new(format!("invalid version {:?} in {var}", crate::text::shorten(value, 200)))
                 .detail("expected an exact version (1.22.10, 1.23rc1), a line (1.22, 1), latest or system")
                 .hint(format!("set it to a version, e.g. `export {var}=1.22.10`, or unset it")),
             SelectError::Malformed {
@@ -71,7 +71,11 @@ impl SelectError {
                 text,
                 problem,
                 hint,
-            } => Report::new(format!("invalid line in {}:{line}: {text:?}", path.display()))
+            } => Report::new(format!(
+                "invalid line in {}:{line}: {:?}",
+                path.display(),
+                crate::text::shorten(text, 200)
+            ))
                 .detail(problem.clone())
                 .hint(hint.clone()),
             SelectError::EmptyFile { path } => Report::new(format!("{} holds no version", path.display()))
@@ -90,6 +94,9 @@ impl SelectError {
                           (`go env -u GOTOOLCHAIN` for the go env file)"
                         .to_owned(),
                 }),
+            SelectError::Io { path, error } if path_too_long(error) => Report::new(format!("cannot read {}", path.display()))
+                .detail(format!("its path is longer than the system allows (PATH_MAX): {error}"))
+                .hint("cd to a shorter path (a symbolic link to the project works) and run the command again"),
             SelectError::Io { path, error } => Report::new(format!("cannot read {}", path.display()))
                 .detail(error.to_string())
                 .hint(format!("check the file's permissions: `ls -l {}`", quote_path(path))),
@@ -108,6 +115,9 @@ impl SelectError {
             SelectError::NoRoot => Report::new("cannot find gopin's data folder")
                 .detail("neither GOPIN_HOME nor HOME is set")
                 .hint("set GOPIN_HOME, e.g. `export GOPIN_HOME=$PWD/.gopin`"),
+            SelectError::NoCwd(error) if path_too_long(error) => Report::new("cannot read the current directory")
+                .detail(format!("its path is longer than the system allows (PATH_MAX, 4096 bytes): {error}"))
+                .hint("cd to a shorter path (a symbolic link to the project works) and run the command again"),
             SelectError::NoCwd(error) => Report::new("cannot read the current directory")
                 .detail(error.to_string())
                 .hint("cd into an existing directory and run the command again"),
@@ -122,3 +132,12 @@ impl fmt::Display for SelectError {
 }
 
 impl std::error::Error for SelectError {}
+
+/// ENAMETOOLONG, or a working directory whose `$PWD` is past PATH_MAX (glibc's getcwd then
+/// falls back to walking `..` and can fail with a misleading "permission denied").
+fn path_too_long(error: &io::Error) -> bool {
+    const ENAMETOOLONG: i32 = if cfg!(target_os = "linux") { 36 } else { 63 };
+    const PATH_MAX: usize = 4096;
+    error.raw_os_error() == Some(ENAMETOOLONG)
+        || std::env::var_os("PWD").is_some_and(|pwd| pwd.len() >= PATH_MAX)
+}

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 use gopin_shim::select::{Inputs, select};
+use gopin_shim::text::quote_path;
 use gopin_shim::{Choice, Report, Root, Trace, Version, installed_versions, policy, system};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -100,7 +101,7 @@ fn run(argv0: &OsStr, args: Vec<OsString>) -> Result<ExitCode, Report> {
             .detail(format!("looked for {}", binary.display()))
             .hint(format!(
                 "see its tools with `ls {}`",
-                goroot.join("bin").display()
+                quote_path(&goroot.join("bin"))
             )));
     }
     refuse_self(&binary)?;
@@ -185,7 +186,7 @@ fn replace_with(mut command: Command, binary: &Path) -> Result<ExitCode, Report>
     let error = command.exec();
     Err(Report::new(format!("cannot run {}", binary.display()))
         .detail(error.to_string())
-        .hint(format!("check the file: `ls -l {}`", binary.display())))
+        .hint(format!("check the file: `ls -l {}`", quote_path(binary))))
 }
 
 #[cfg(not(unix))]

@@ -7,9 +7,22 @@ use crate::root::Root;
 use crate::select::Reason;
 use std::fmt::Display;
 
-/// `GOPIN_AUTO_INSTALL=0`: missing versions are errors, not installs.
+/// `GOPIN_AUTO_INSTALL=0` (or `false`, `no`, `off`): missing versions are errors, not
+/// installs. A value that is not a switch counts as on here; the `gopin` binary the shim
+/// hands over to refuses it, naming the variable.
 pub fn auto_install_off() -> bool {
-    std::env::var_os("GOPIN_AUTO_INSTALL").is_some_and(|v| v == "0")
+    std::env::var("GOPIN_AUTO_INSTALL").is_ok_and(|v| switch(&v) == Some(false))
+}
+
+/// The one reading of gopin's on/off variables (`GOPIN_OFFLINE`, `GOPIN_AUTO_INSTALL`):
+/// `1`, `true`, `yes`, `on` or `0`, `false`, `no`, `off`, any case; `None` for anything else.
+/// An empty value is unset, so the caller's default applies.
+pub fn switch(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
 }
 
 /// The GOTOOLCHAIN a started `go` must get: `local` (so it never switches behind gopin's back)
@@ -40,6 +53,25 @@ pub fn install_refused(
         report = report.detail(format!("selected by: {reason}"));
     }
     report.hint(format!(
-        "run `gopin install {install}` (automatic installs are off: GOPIN_AUTO_INSTALL=0)"
+        "run `gopin install {}` (automatic installs are off: GOPIN_AUTO_INSTALL=0)",
+        crate::text::quote(&install.to_string())
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn switches() {
+        for on in ["1", "true", "TRUE", "yes", "On", " 1 "] {
+            assert_eq!(switch(on), Some(true), "{on:?}");
+        }
+        for off in ["0", "false", "No", "off"] {
+            assert_eq!(switch(off), Some(false), "{off:?}");
+        }
+        for bad in ["", "2", "maybe", "y", "enable"] {
+            assert_eq!(switch(bad), None, "{bad:?}");
+        }
+    }
 }

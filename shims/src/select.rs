@@ -17,6 +17,7 @@ use crate::version::Version;
 use crate::version_file::{self, FileError};
 use std::cmp::Ordering;
 use std::fmt;
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// Everything selection depends on, gathered once so tests can build it by hand.
@@ -28,15 +29,33 @@ pub struct Inputs {
     pub go: GoSettings,
     /// Go ignores a go.mod directly in the system temp folder.
     pub temp_dir: PathBuf,
+    /// Why `cwd` could not be read (a deleted directory, a path over PATH_MAX). Only the
+    /// project-file rule needs the directory, so this is an error only when that rule runs:
+    /// `GOPIN_TOOLCHAIN=1.22.10 go version` works in a deleted directory.
+    pub cwd_error: Option<std::sync::Arc<io::Error>>,
 }
 
 impl Inputs {
+    /// The working directory's error, if reading it failed.
+    fn cwd_ok(&self) -> Result<(), SelectError> {
+        match &self.cwd_error {
+            None => Ok(()),
+            Some(e) => Err(SelectError::NoCwd(io::Error::new(e.kind(), e.to_string()))),
+        }
+    }
+
     /// Reads the process's environment and working directory.
     pub fn from_process() -> Result<Inputs, SelectError> {
         let getenv = |key: &str| std::env::var(key).ok();
         let root = Root::from_env(&getenv)?;
+        let (cwd, cwd_error) = match working_dir() {
+            Ok(cwd) => (cwd, None),
+            Err(SelectError::NoCwd(e)) => (PathBuf::new(), Some(std::sync::Arc::new(e))),
+            Err(other) => return Err(other),
+        };
         Ok(Inputs {
-            cwd: working_dir()?,
+            cwd,
+            cwd_error,
             root,
             gopin_toolchain: getenv("GOPIN_TOOLCHAIN").filter(|v| !v.is_empty()),
             go: goenv::read(&getenv),
@@ -311,6 +330,7 @@ type Found = Option<(Spec, Reason)>;
 /// Rule 3: walk up to the nearest directory holding a project file.
 fn project(inputs: &Inputs, trace: &mut Trace) -> Result<Found, SelectError> {
     let mode = work_mode(&inputs.go)?;
+    inputs.cwd_ok()?;
     trace.note(|| format!("3. project files, walking up from {}", inputs.cwd.display()));
     let mut dir = inputs.cwd.as_path();
     // Go's go.work search never climbs into a GOROOT from below.
@@ -376,6 +396,39 @@ fn project(inputs: &Inputs, trace: &mut Trace) -> Result<Found, SelectError> {
         return mod_file(file, Source::GoWork, trace);
     }
     trace.note(|| "   no project file found".to_owned());
+    Ok(None)
+}
+
+/// The file whose `go` line the go command itself enforces here: the go.work it uses (GOWORK
+/// honoured, the search stopping at a GOROOT), else the nearest go.mod (none directly in the
+/// system temp folder). `doctor` asks this, so it agrees with selection on every corner.
+pub fn go_command_file(inputs: &Inputs) -> Result<Option<PathBuf>, SelectError> {
+    let mode = work_mode(&inputs.go)?;
+    inputs.cwd_ok()?;
+    let cwd = inputs.cwd.as_path();
+    match &mode {
+        WorkMode::Off => {}
+        WorkMode::File(file) => {
+            if is_file(file) {
+                return Ok(Some(file.clone()));
+            }
+        }
+        WorkMode::Search => {
+            let here = cwd.join("go.work");
+            if is_file(&here) {
+                return Ok(Some(here));
+            }
+            if let Some(work) = find_work_above(cwd, &inputs.root, true) {
+                return Ok(Some(work));
+            }
+        }
+    }
+    for dir in cwd.ancestors() {
+        let module = dir.join("go.mod");
+        if is_file(&module) {
+            return Ok((dir != inputs.temp_dir).then_some(module));
+        }
+    }
     Ok(None)
 }
 
@@ -519,14 +572,13 @@ fn mod_file(path: &Path, source: Source, trace: &mut Trace) -> Result<Found, Sel
 /// Rule 4: the global default.
 fn default(root: &Root, trace: &mut Trace) -> Result<Found, SelectError> {
     let path = root.default_file();
-    let Some(text) = read_optional(&path)? else {
+    let Some(spec) = read_default(root)? else {
         trace.note(|| format!("4. default: none ({} does not exist)", path.display()));
         return Ok(None);
     };
-    let found = version_file::parse_go_version(&text).map_err(|e| spec_file_error(&path, e))?;
-    trace.note(|| format!("4. default: {} ({})", found.spec, path.display()));
+    trace.note(|| format!("4. default: {spec} ({})", path.display()));
     Ok(Some((
-        found.spec,
+        spec,
         Reason {
             source: Source::Default,
             label: "default".to_owned(),
@@ -534,6 +586,26 @@ fn default(root: &Root, trace: &mut Trace) -> Result<Found, SelectError> {
             line: None,
         },
     )))
+}
+
+/// The global default (`root/default`): `None` when none is set. The one reader of that file,
+/// for selection, `gopin default`, listings and guards.
+pub fn read_default(root: &Root) -> Result<Option<Spec>, SelectError> {
+    let path = root.default_file();
+    let Some(text) = read_optional(&path)? else {
+        return Ok(None);
+    };
+    match version_file::parse_go_version(&text) {
+        Ok(found) => Ok(Some(found.spec)),
+        Err(FileError::Empty) => Err(SelectError::EmptyFile { path }),
+        Err(FileError::BadSpec { line, text }) => Err(SelectError::Malformed {
+            path,
+            line,
+            text,
+            problem: "not a version: expected e.g. 1.22.10 or system".to_owned(),
+            hint: "set the default again with `gopin default 1.22`".to_owned(),
+        }),
+    }
 }
 
 /// A spec file's text, `None` when it does not exist (or is a directory).

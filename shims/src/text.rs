@@ -48,6 +48,18 @@ pub fn escape_keeping_lines(text: &str) -> Cow<'_, str> {
     escape_with(text, true)
 }
 
+/// At most `max` characters of `text`, with `…` and the count of what was left out when cut:
+/// a 16 MiB go.mod line must not become a 16 MiB error message.
+pub fn shorten(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some((cut, _)) => {
+            let rest = text.len() - cut;
+            Cow::Owned(format!("{}… ({rest} more bytes)", &text[..cut]))
+        }
+    }
+}
+
 /// One argument of a command shown in a hint, quoted as `sh`, bash, zsh and fish all read it:
 /// left bare when made only of characters no shell treats specially, else single-quoted with
 /// each `'` written `'\''`.
@@ -96,6 +108,13 @@ mod tests {
             assert_eq!(escape(text), want, "{text:?}");
         }
         assert_eq!(escape_keeping_lines("a\n\tb\x1b[2J"), "a\n\tb\\x1b[2J");
+    }
+
+    #[test]
+    fn shortens() {
+        assert_eq!(shorten("go1.22.4", 10), "go1.22.4");
+        assert_eq!(shorten("abcdefghijkl", 10), "abcdefghij… (2 more bytes)");
+        assert_eq!(shorten("ééé", 2), "éé… (2 more bytes)");
     }
 
     #[test]

@@ -225,6 +225,12 @@ impl Version {
         out.push_str(&self.suffix);
         out
     }
+
+    /// The name as one argument of a command shown in a hint: [`Version::bare`], quoted when
+    /// a custom suffix holds characters a shell would act on (`go1.22.4-$(x)`).
+    pub fn shell_arg(&self) -> String {
+        crate::text::quote(&self.bare()).into_owned()
+    }
 }
 
 /// A total order for sorting lists: Go's order, then the suffix so distinct builds stay apart.

@@ -613,6 +613,7 @@ fn run(case: &Case) -> String {
     }
     let getenv = |key: &str| env.get(key).cloned();
     let inputs = Inputs {
+        cwd_error: None,
         cwd,
         root: root.clone(),
         gopin_toolchain: getenv("GOPIN_TOOLCHAIN"),
@@ -672,6 +673,7 @@ fn trace_lists_each_rule_and_file() {
     std::fs::create_dir_all(tmp.path().join("p")).unwrap();
     std::fs::write(tmp.path().join("p/go.mod"), GO_MOD_22_4).unwrap();
     let inputs = Inputs {
+        cwd_error: None,
         cwd: tmp.path().join("p"),
         root: Root::new(tmp.path().join("root")),
         gopin_toolchain: None,

@@ -2,6 +2,7 @@
 //! folders left by killed runs. Installed versions stay.
 
 use crate::ctx::Ctx;
+use crate::lock::Lock;
 use crate::output;
 use crate::progress::size;
 use anyhow::{Context, Result};
@@ -23,11 +24,20 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let Action::Clean = args.action;
     let mut freed = 0;
     let mut count = 0;
+    let busy = versions_being_installed(ctx);
+    let mut skipped = 0;
     for dir in [ctx.root.downloads(), ctx.root.cache()] {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
         for entry in entries.flatten() {
+            // An install in progress owns its partial file and the archive it is about to
+            // rename into place: leave them, or that install would fail at the rename.
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if busy.iter().any(|v| name.starts_with(&format!("{v}."))) {
+                skipped += 1;
+                continue;
+            }
             freed += tree_size(&entry.path());
             remove(&entry.path())?;
             count += 1;
@@ -40,7 +50,31 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         count += 1;
     }
     output::info(format_args!("removed {count} entries ({})", size(freed)));
+    if skipped > 0 {
+        output::info(format_args!(
+            "kept {skipped} file{} of installs in progress ({})",
+            if skipped == 1 { "" } else { "s" },
+            busy.join(", ")
+        ));
+    }
     Ok(())
+}
+
+/// Versions whose install lock someone holds right now.
+fn versions_being_installed(ctx: &Ctx) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(ctx.root.path().join("locks")) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let version = name.strip_suffix(".lock")?.to_owned();
+            Lock::try_acquire(&ctx.root, &version)
+                .is_none()
+                .then_some(version)
+        })
+        .collect()
 }
 
 fn remove(path: &Path) -> Result<()> {

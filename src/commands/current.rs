@@ -34,7 +34,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         match active.version() {
             Some(v) => output::info(format_args!(
                 "note: {v} is not installed; run `gopin install {}`",
-                v.bare()
+                v.shell_arg()
             )),
             None => output::info("note: no go found on PATH outside gopin for `system`"),
         }

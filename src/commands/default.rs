@@ -7,7 +7,6 @@ use crate::install::{self, Options, Outcome};
 use crate::output;
 use crate::toolchain;
 use anyhow::{Context, Result};
-use gopin_shim::version_file::{self, FileError};
 use gopin_shim::{Report, Spec};
 
 #[derive(Debug, clap::Args)]
@@ -19,30 +18,12 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let path = ctx.root.default_file();
     let Some(text) = args.spec else {
-        let content = match std::fs::read_to_string(&path) {
-            Ok(content) => content,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(user(
-                    Report::new("no default version is set")
-                        .hint("set one with `gopin default 1.22`"),
-                ));
-            }
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        let Some(spec) = gopin_shim::select::read_default(&ctx.root)? else {
+            return Err(user(
+                Report::new("no default version is set").hint("set one with `gopin default 1.22`"),
+            ));
         };
-        let found = version_file::parse_go_version(&content).map_err(|e| match e {
-            FileError::Empty => user(
-                Report::new(format!("{} holds no version", path.display()))
-                    .hint("set one with `gopin default 1.22`"),
-            ),
-            FileError::BadSpec { line, text } => user(
-                Report::new(format!(
-                    "invalid line in {}:{line}: {text:?}",
-                    path.display()
-                ))
-                .hint("set it again with `gopin default 1.22`"),
-            ),
-        })?;
-        output::data(found.spec)?;
+        output::data(spec)?;
         return Ok(());
     };
     let spec = toolchain::parse_spec(&text)?;

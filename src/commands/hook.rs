@@ -8,7 +8,7 @@ use crate::install::{self, Options};
 use crate::output;
 use crate::toolchain;
 use anyhow::Result;
-use gopin_shim::{SelectError, Trace, policy};
+use gopin_shim::{SelectError, Trace};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -36,10 +36,10 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             let announce = move || {
                 output::info(line);
                 if let Some(version) = missing {
-                    if policy::auto_install_off() {
+                    if !ctx.config.auto_install {
                         output::info(format_args!(
                             "gopin: {version} is not installed; run `gopin install {}` (automatic installs are off: GOPIN_AUTO_INSTALL=0)",
-                            version.bare()
+                            version.shell_arg()
                         ));
                     } else if let Err(e) = install::install(ctx, &version, &Options::new(ctx)) {
                         output::error(&crate::error::report_of(&e));
@@ -53,7 +53,9 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         }
         Err(e) => {
             let report = crate::error::report_of(&e);
-            let key = format!("!{}", report.message);
+            // The shell hands the key back as an argument next time: keep it short whatever
+            // the message holds (a long line from a hostile go.mod would overflow argv).
+            let key = format!("!{:016x}", fingerprint(&report.message));
             (key, Some(Box::new(move || output::error(&report))))
         }
     };
@@ -65,4 +67,12 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     }
     output::data(key)?;
     Ok(())
+}
+
+/// A stable fingerprint of an error message (same message, same key, from one run to the next).
+fn fingerprint(message: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    message.hash(&mut hasher);
+    hasher.finish()
 }

@@ -25,6 +25,15 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         &exe.to_string_lossy(),
         &ctx.root.shims().to_string_lossy(),
     );
+    // A relative GOPIN_HOME was made absolute against this directory; the shell must keep that
+    // answer, or every later shim and hook call would find another root in another directory.
+    let home = std::env::var_os("GOPIN_HOME").unwrap_or_default();
+    if !home.is_empty() && std::path::Path::new(&home).is_relative() {
+        output::data(
+            args.shell
+                .export("GOPIN_HOME", &ctx.root.path().to_string_lossy()),
+        )?;
+    }
     output::data(script.trim_end())?;
     Ok(())
 }

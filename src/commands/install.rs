@@ -178,7 +178,8 @@ fn sha_from_index(ctx: &Ctx, filename: &str, version: &Version) -> Result<String
                 "the index lists no SHA-256 for {filename} ({version})"
             ))
             .hint(format!(
-                "pass the checksum yourself: `gopin install --archive {filename} --sha256 HEX`"
+                "pass the checksum yourself: `gopin install --archive {} --sha256 HEX`",
+                gopin_shim::text::quote(filename)
             )),
         )
     })

@@ -6,6 +6,7 @@ use crate::error::user;
 use crate::output;
 use crate::system_go::is_executable;
 use anyhow::{Context, Result};
+use gopin_shim::text::{quote, quote_path};
 use gopin_shim::{Report, Version};
 use std::path::PathBuf;
 
@@ -55,13 +56,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                 ))
                 .hint(if meta.file_type().is_symlink() {
                     format!(
-                        "replace the link with `gopin link --force {name} {}`",
-                        dir.display()
+                        "replace the link with `gopin link --force {} {}`",
+                        quote(&name),
+                        quote_path(&dir)
                     )
                 } else {
                     format!(
                         "pick another name, or `gopin uninstall {}` first",
-                        version.bare()
+                        version.shell_arg()
                     )
                 }),
             ));

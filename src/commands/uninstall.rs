@@ -50,7 +50,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         if default.as_ref() == Some(version) && !args.force {
             return Err(user(
                 Report::new(format!("{version} is the default version"))
-                    .hint(format!("set another default first (`gopin default 1.22`), or run `gopin uninstall --force {}`", version.bare())),
+                    .hint(format!("set another default first (`gopin default 1.22`), or run `gopin uninstall --force {}`", version.shell_arg())),
             ));
         }
     }

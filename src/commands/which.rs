@@ -5,6 +5,7 @@ use crate::error::user;
 use crate::toolchain;
 use crate::{output, system_go};
 use anyhow::Result;
+use gopin_shim::text::quote_path;
 use gopin_shim::{Choice, Report, Trace};
 
 #[derive(Debug, clap::Args)]
@@ -35,7 +36,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             return Err(user(
                 Report::new(format!("{v} is not installed"))
                     .detail(format!("selected by: {reason}"))
-                    .hint(format!("run `gopin install {}`", v.bare())),
+                    .hint(format!("run `gopin install {}`", v.shell_arg())),
             ));
         }
         (Choice::Version(v), Some(goroot)) => {
@@ -53,7 +54,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                     .detail(format!("selected by: {reason}"))
                     .hint(format!(
                         "see its tools with `ls {}`",
-                        goroot.join("bin").display()
+                        quote_path(&goroot.join("bin"))
                     )),
                 ));
             }

@@ -41,7 +41,7 @@ fn go_behaviour(active: &toolchain::Active) -> Vec<String> {
     let mut lines = Vec::new();
     let Some(goroot) = &active.goroot else {
         let install = active.version().map_or_else(String::new, |v| {
-            format!(": run `gopin install {}`", v.bare())
+            format!(": run `gopin install {}`", v.shell_arg())
         });
         lines.push(format!(
             "then: {} is not installed{install}; with GOPIN_AUTO_INSTALL=0 the shim stops here",

@@ -8,6 +8,7 @@ use crate::system_go::is_executable;
 use crate::toolchain::Active;
 use gopin_shim::goenv::{self, Origin};
 use gopin_shim::gotoolchain::{self, GoToolchain};
+use gopin_shim::text::quote_path;
 use std::path::{Path, PathBuf};
 
 const GROUP: &str = "path";
@@ -73,8 +74,8 @@ fn shims_on_path(ctx: &Ctx) -> Check {
             check = check.evidence(describe(go));
         }
         return check.evidence(format!("shims: {} (PATH entry {})", shims.display(), position + 1)).hint(format!(
-            "put the shims first: `export PATH=\"{}:$PATH\"` (gopin init does this), or remove {} from PATH",
-            shims.display(),
+            "put the shims first: `export PATH={}:\"$PATH\"` (gopin init does this), or remove {} from PATH",
+            quote_path(&shims),
             ahead[0].parent().map_or_else(String::new, |p| p.display().to_string())
         ));
     }

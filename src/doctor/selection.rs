@@ -4,10 +4,10 @@
 use super::{Check, Status, go_output};
 use crate::ctx::Ctx;
 use crate::toolchain::{self, Active};
-use gopin_shim::goenv;
 use gopin_shim::gomod;
+use gopin_shim::small_file;
 use gopin_shim::{Choice, SelectError, Source, Trace, Version};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const GROUP: &str = "selection";
 
@@ -68,7 +68,7 @@ fn installed(version: &Version, goroot: Option<&Path>) -> Check {
             format!("{version} is not installed yet; the first go command will install it")
         };
         return Check::new(GROUP, "selection.installed", status, summary)
-            .hint(format!("`gopin install {}`", version.bare()));
+            .hint(format!("`gopin install {}`", version.shell_arg()));
     };
     let core = version.without_suffix().to_string();
     let first_line = std::fs::read_to_string(goroot.join("VERSION"))
@@ -101,7 +101,7 @@ fn installed(version: &Version, goroot: Option<&Path>) -> Check {
         .evidence(format!("GOROOT {}", goroot.display()))
         .hint(format!(
             "reinstall it: `gopin install --force {}`",
-            version.bare()
+            version.shell_arg()
         ))
     };
     // A linked custom build may name itself differently in VERSION; its go must still run.
@@ -138,9 +138,10 @@ fn older_than_module(active: &Active, version: &Version) -> Option<Check> {
     ) {
         return None;
     }
-    let cwd = gopin_shim::select::working_dir().ok()?;
-    let file = governing_module_file(&cwd)?;
-    let text = std::fs::read_to_string(&file).ok()?;
+    // Which file's go line the go command enforces here: the selection library's answer.
+    let inputs = gopin_shim::select::Inputs::from_process().ok()?;
+    let file = gopin_shim::select::go_command_file(&inputs).ok()??;
+    let text = small_file::read(&file, small_file::MOD_FILE_CAP).ok()??;
     let line = gomod::scan(&text).ok()?.go?;
     let wanted = Version::parse(&line.value)?;
     if version.go_cmp(&wanted) != std::cmp::Ordering::Less {
@@ -166,33 +167,7 @@ fn older_than_module(active: &Active, version: &Version) -> Option<Check> {
         ))
         .hint(format!(
             "pin a new enough Go: `gopin pin {}`",
-            wanted.first_release().bare()
+            wanted.first_release().shell_arg()
         )),
     )
-}
-
-/// The go.work (as Go finds it, honouring GOWORK) or else the nearest go.mod above `cwd`.
-fn governing_module_file(cwd: &Path) -> Option<PathBuf> {
-    let settings = goenv::read(&|key| std::env::var(key).ok());
-    let gowork = settings.gowork.map(|s| s.value);
-    match gowork.as_deref() {
-        Some("off") => {}
-        Some(path) if Path::new(path).is_absolute() => {
-            if Path::new(path).is_file() {
-                return Some(PathBuf::from(path));
-            }
-        }
-        _ => {
-            if let Some(work) = cwd
-                .ancestors()
-                .map(|d| d.join("go.work"))
-                .find(|f| f.is_file())
-            {
-                return Some(work);
-            }
-        }
-    }
-    cwd.ancestors()
-        .map(|d| d.join("go.mod"))
-        .find(|f| f.is_file())
 }
