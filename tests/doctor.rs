@@ -4,8 +4,8 @@
 //! makes go switch, a broken toolchain, a proxy with a password, module settings) and checks
 //! that the doctor names it with the right status, evidence and hint, reading `--json`.
 //!
-//! Every run gets an empty environment (`env_clear`) plus what the test sets: a temporary
-//! GOPIN_HOME and HOME, `GOENV=off`, an explicit PATH, and a temporary project as working
+//! Every run gets an empty environment (the harness's `Scenario::hermetic`, with its defaults
+//! such as `GOENV=off`) plus what the test sets: a temporary GOPIN_HOME and HOME, an explicit PATH, and a temporary project as working
 //! directory. Toolchains are fake releases installed by the real CLI from a loopback
 //! [`TestServer`]; nothing but 127.0.0.1 is contacted.
 
@@ -15,9 +15,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use support::fake_go::{FakeRelease, hex, index_json};
+use support::harness::{Run, Scenario};
 use support::http_server::TestServer;
 use support::tls_server::TlsServer;
 use tempfile::TempDir;
@@ -188,32 +188,15 @@ impl World {
     /// `gopin ARGS` in an empty environment plus the world's settings, then `env` (which may
     /// replace any of them, PATH included).
     fn gopin(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut cmd = Command::new(support::binaries::gopin());
-        cmd.env_clear()
+        Scenario::hermetic(self.root(), &self.project)
             .env("PATH", self.default_path())
             .env("HOME", self.dir.path().join("user"))
-            .env("GOPIN_HOME", self.root())
-            .env("GOENV", "off")
-            .env("GOPIN_PROGRESS", "never")
-            .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
             .env("GOPIN_CONNECT_TIMEOUT", "5")
             .env("GOPIN_READ_TIMEOUT", "10")
             .env("GOPIN_INDEX_URL", self.index_url())
             .env("GOPIN_DOWNLOAD_URL", self.download_url())
-            .env("PWD", &self.project)
-            .current_dir(&self.project)
-            .stdin(Stdio::null());
-        for (key, value) in env {
-            cmd.env(key, value);
-        }
-        cmd.args(args);
-        let out = cmd.output().expect("cannot run gopin");
-        Run {
-            args: args.iter().map(|s| s.to_string()).collect(),
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+            .envs(env.iter().copied())
+            .run(args)
     }
 
     /// `gopin doctor --json EXTRA`, parsed.
@@ -227,23 +210,6 @@ impl World {
 // ---------------------------------------------------------------------------------------------
 // Runs and reports
 // ---------------------------------------------------------------------------------------------
-
-struct Run {
-    args: Vec<String>,
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn assert_code(&self, code: i32) {
-        assert_eq!(
-            self.code, code,
-            "gopin {:?}\nstdout:\n{}\nstderr:\n{}",
-            self.args, self.stdout, self.stderr
-        );
-    }
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -9,10 +9,10 @@
 //! shellcheck, and fails, naming what to install, when one is missing. Run it with `cargo test
 //! --test shells`.
 //!
-//! Every shell starts with an empty environment plus: PATH = target/debug (gopin, gopin-shim)
-//! and a folder holding only `env` (so no machine `go` can answer), a temporary HOME, ZDOTDIR
-//! and XDG_CONFIG_HOME, SHELL, GOPIN_HOME, `GOENV=off`, `GOPIN_PROGRESS=never` and a
-//! `file://` mirror of fake releases (`tests/support/fake_go.rs`). It runs a script file (`bash
+//! Every shell starts with an empty environment (the harness's `Scenario::hermetic`, with its
+//! defaults: `GOENV=off`, `GOPIN_PROGRESS=never`, ...) plus: PATH = target/debug (gopin,
+//! gopin-shim) and a folder holding only `env` (so no machine `go` can answer), a temporary
+//! HOME, ZDOTDIR and XDG_CONFIG_HOME, SHELL, GOPIN_HOME and a `file://` mirror of fake releases (`tests/support/fake_go.rs`). It runs a script file (`bash
 //! --norc --noprofile`, `zsh -f`, `fish --no-config`) that prints `@@ NAME` on stdout and on
 //! stderr between steps, so each step's output is checked on its own.
 //!
@@ -31,6 +31,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use support::fake_go::{FakeRelease, index_json};
+use support::harness::Scenario;
 use tempfile::TempDir;
 
 /// The version project `a` selects with its go.mod toolchain line.
@@ -323,37 +324,27 @@ impl World {
         self.gopin_home.join("shims")
     }
 
-    /// The environment every process gets (after `env_clear`).
-    fn environment(&self, login_shell: &Path) -> Vec<(&'static str, OsString)> {
+    /// Every process of the world, in `cwd`: nothing inherited, the target folder and `bin/`
+    /// as PATH, the world's HOME, ZDOTDIR, XDG_CONFIG_HOME and mirror, and `login_shell` as
+    /// SHELL.
+    fn scenario(&self, login_shell: &Path, cwd: &Path) -> Scenario {
         let gopin = support::binaries::gopin();
         let target = gopin.parent().unwrap().to_owned();
         let path = std::env::join_paths([target, self.bin.clone()]).unwrap();
         let mirror = self.mirror.display();
-        vec![
-            ("PATH", path),
-            ("HOME", self.home.clone().into()),
-            ("ZDOTDIR", self.home.clone().into()),
-            ("XDG_CONFIG_HOME", self.home.join("config").into()),
-            ("SHELL", login_shell.into()),
-            ("GOPIN_HOME", self.gopin_home.clone().into()),
-            ("GOENV", "off".into()),
-            ("GOPIN_PROGRESS", "never".into()),
-            (
-                "GOPIN_INDEX_URL",
-                format!("file://{mirror}/index.json").into(),
-            ),
-            ("GOPIN_DOWNLOAD_URL", format!("file://{mirror}/").into()),
-        ]
+        Scenario::hermetic(&self.gopin_home, cwd)
+            .env("PATH", path)
+            .env("HOME", &self.home)
+            .env("ZDOTDIR", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join("config"))
+            .env("SHELL", login_shell)
+            .env("GOPIN_INDEX_URL", format!("file://{mirror}/index.json"))
+            .env("GOPIN_DOWNLOAD_URL", format!("file://{mirror}/"))
     }
 
     /// Runs `gopin ARGS` in `cwd`, with the world's environment and SHELL=bash.
     fn gopin(&self, args: &[&str], cwd: &Path) -> Finished {
-        let mut cmd = Command::new(support::binaries::gopin());
-        cmd.args(args)
-            .env_clear()
-            .envs(self.environment(&Sh::Bash.path()))
-            .current_dir(cwd)
-            .stdin(Stdio::null());
+        let cmd = self.scenario(&Sh::Bash.path(), cwd).gopin(args);
         run_limited(cmd, &format!("gopin {args:?}"))
     }
 
@@ -423,12 +414,10 @@ impl ShellRun<'_> {
     }
 
     fn command(&self, program: &Path) -> Command {
-        let mut cmd = Command::new(program);
-        cmd.env_clear()
-            .envs(self.world.environment(&self.login_shell))
+        self.world
+            .scenario(&self.login_shell, &self.cwd)
             .envs(self.env.iter().cloned())
-            .current_dir(&self.cwd);
-        cmd
+            .command(program)
     }
 
     /// Runs the script from a file.
@@ -1167,13 +1156,10 @@ fn init_script(world: &World, shell: &str) -> String {
 fn check_script(world: &World, program_name: &str, args: &[&str], script: &str, name: &str) {
     let file = world.scripts.join(name);
     std::fs::write(&file, script).unwrap();
-    let mut cmd = Command::new(program(program_name));
-    cmd.args(args)
-        .arg(&file)
-        .env_clear()
-        .envs(world.environment(&Sh::Bash.path()))
-        .current_dir(&world.root)
-        .stdin(Stdio::null());
+    let mut cmd = world
+        .scenario(&Sh::Bash.path(), &world.root)
+        .command(program(program_name));
+    cmd.args(args).arg(&file);
     let out = run_limited(cmd, program_name);
     assert!(
         out.status.success() && out.stdout.trim().is_empty() && out.stderr.trim().is_empty(),

@@ -20,6 +20,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use support::fake_go::{FakeRelease, index_json, platform};
+use support::harness::Scenario;
 
 /// How long any one run may take before the test kills it and fails.
 const RUN_LIMIT: Duration = Duration::from_secs(60);
@@ -247,27 +248,18 @@ impl Sandbox {
         self
     }
 
-    /// A command with a clean environment: the gopin home, no Go or gopin selection variables
-    /// (the environment is cleared), PATH = shims, then the system folders.
+    /// A command in an empty environment plus the gopin home, PATH = shims, then the system
+    /// folders, and the sandbox's settings.
     fn command(&self, program: impl AsRef<std::ffi::OsStr>, cwd: &Path) -> Command {
-        let mut cmd = Command::new(program);
         let path = std::env::join_paths([self.shims(), "/usr/bin".into(), "/bin".into()]).unwrap();
-        cmd.env_clear()
-            .current_dir(cwd)
-            .env("PWD", cwd)
+        Scenario::hermetic(&self.home, cwd)
             .env("HOME", self.path())
             .env("PATH", path)
-            .env("GOPIN_HOME", &self.home)
-            .env("GOENV", "off")
-            .env("GOPIN_PROGRESS", "never")
-            .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
             // Anything that is not a file:// mirror set by a test fails at once.
             .env("GOPIN_INDEX_URL", "http://127.0.0.1:1/no-index.json")
-            .env("GOPIN_DOWNLOAD_URL", "http://127.0.0.1:1/no-downloads/");
-        for (key, value) in &self.env {
-            cmd.env(key, value);
-        }
-        cmd
+            .env("GOPIN_DOWNLOAD_URL", "http://127.0.0.1:1/no-downloads/")
+            .envs(self.env.iter().cloned())
+            .command(program)
     }
 
     /// `gopin ARGS` in the project folder.
