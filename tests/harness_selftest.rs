@@ -16,9 +16,9 @@ fn hostile_parent() -> Vec<(OsString, OsString)> {
     [
         ("PATH", "/usr/bin:/bin"),
         ("KEPT", "yes"),
-        ("HTTPS_PROXY", "http://192.0.2.1:3128"),
-        ("https_proxy", "http://192.0.2.1:3128"),
-        ("ALL_PROXY", "socks5://192.0.2.1:1080"),
+        ("HTTPS_PROXY", "http://127.0.0.1:9"),
+        ("https_proxy", "http://127.0.0.1:9"),
+        ("ALL_PROXY", "socks5://127.0.0.1:9"),
         ("NO_PROXY", "*"),
         ("SSL_CERT_FILE", "/nonexistent/ca.pem"),
         ("GOPROXY", "https://proxy.golang.org,direct"),

@@ -17,7 +17,8 @@ use std::process::{Command, Output, Stdio};
 
 /// Set in every child unless the test sets or removes them itself.
 pub const DEFAULTS: &[(&str, &str)] = &[
-    // Go's network: gopin's module-proxy and checksum-database sources read these.
+    // Go's network: the module-proxy and checksum-database sources to come read these, and
+    // so would a real go that a test runs.
     ("GOPROXY", "off"),
     ("GOSUMDB", "off"),
     // Not the `go env -w` file of whoever runs the tests.
@@ -73,12 +74,6 @@ impl Scenario {
     /// Unsets `key` in the child, even a default.
     pub fn env_remove(mut self, key: impl AsRef<OsStr>) -> Scenario {
         self.vars.push((key.as_ref().to_owned(), None));
-        self
-    }
-
-    /// Runs in `dir` (and sets `PWD` to it).
-    pub fn cwd(mut self, dir: impl AsRef<Path>) -> Scenario {
-        self.cwd = dir.as_ref().to_owned();
         self
     }
 
