@@ -12,8 +12,11 @@
 use super::{binaries, scrubbed};
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// Set in every child unless the test sets or removes them itself.
 pub const DEFAULTS: &[(&str, &str)] = &[
@@ -149,14 +152,49 @@ pub struct Run {
 impl Run {
     /// Runs `cmd` to the end, capturing stdout and stderr.
     pub fn of(cmd: &mut Command) -> Run {
-        let program = Path::new(cmd.get_program());
-        let args: Vec<String> = std::iter::once(program.file_name().unwrap_or(program.as_os_str()))
-            .chain(cmd.get_args())
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
+        let args = describe(cmd);
         let out = cmd
             .output()
             .unwrap_or_else(|e| panic!("cannot run {args:?}: {e}"));
+        Run::from_output(&args, out)
+    }
+
+    /// Runs `cmd`, feeding it `stdin` when given, killing it and failing after `limit`. A
+    /// process left behind holding its output open (a shim that spawned the toolchain instead
+    /// of becoming it) fails the test instead of hanging it.
+    pub fn limited(cmd: &mut Command, stdin: Option<&[u8]>, limit: Duration) -> Run {
+        let args = describe(cmd);
+        let what = format!("{args:?}");
+        if stdin.is_some() {
+            cmd.stdin(Stdio::piped());
+        }
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
+        if let Some(bytes) = stdin {
+            let mut pipe = child.stdin.take().unwrap();
+            let bytes = bytes.to_vec();
+            // A writer thread, so a child that does not read cannot block the test.
+            std::thread::spawn(move || {
+                let _ = pipe.write_all(&bytes);
+            });
+        }
+        let stdout = drain(child.stdout.take().unwrap());
+        let stderr = drain(child.stderr.take().unwrap());
+        let Some(status) = wait_limited(&mut child, limit) else {
+            let text = |pipe| String::from_utf8_lossy(&collect(pipe, &what)).into_owned();
+            panic!(
+                "{what} still running after {limit:?}: killed\n--- stdout\n{}--- stderr\n{}",
+                text(&stdout),
+                text(&stderr)
+            );
+        };
+        let out = Output {
+            status,
+            stdout: collect(&stdout, &what),
+            stderr: collect(&stderr, &what),
+        };
         Run::from_output(&args, out)
     }
 
@@ -190,4 +228,48 @@ impl std::fmt::Debug for Run {
             self.args, self.code, self.stdout, self.stderr
         )
     }
+}
+
+/// The program's file name, then its arguments.
+fn describe(cmd: &Command) -> Vec<String> {
+    let program = Path::new(cmd.get_program());
+    std::iter::once(program.file_name().unwrap_or(program.as_os_str()))
+        .chain(cmd.get_args())
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Waits for `child`; after `limit`, kills it and returns `None`.
+pub fn wait_limited(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Reads a pipe to its end on a thread; the bytes arrive on the channel.
+pub fn drain(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        let _ = tx.send(bytes);
+    });
+    rx
+}
+
+/// The bytes of a drained pipe; fails when something still holds it open 10 s on.
+pub fn collect(pipe: &mpsc::Receiver<Vec<u8>>, what: &str) -> Vec<u8> {
+    pipe.recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|_| {
+            panic!("{what} exited but its output stays open: a process was left behind")
+        })
 }
