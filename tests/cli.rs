@@ -4,9 +4,10 @@
 
 mod support;
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use support::fake_go::{FakeRelease, index_json};
+use support::harness::Scenario;
 
 const INDEX_2020: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -89,28 +90,17 @@ impl Sandbox {
         goroot
     }
 
-    /// `gopin` run in `cwd` (relative) with a clean environment.
+    /// `gopin` run in `cwd` (relative).
     fn gopin(&self, cwd: &str, args: &[&str]) -> Command {
         let dir = self.path().join(cwd);
         std::fs::create_dir_all(&dir).unwrap();
-        let mut cmd = Command::cargo_bin("gopin").unwrap();
-        cmd.current_dir(&dir)
-            .env("PWD", &dir)
-            .env("GOPIN_HOME", self.root())
-            .env("GOENV", "off")
+        Scenario::new(self.root(), &dir)
             .env("GOPIN_INDEX_URL", &self.index_url)
             .env(
                 "GOPIN_DOWNLOAD_URL",
                 format!("file://{}/mirror/", self.path().display()),
             )
-            .env("GOPIN_PROGRESS", "never")
-            .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
-            .env_remove("GOTOOLCHAIN")
-            .env_remove("GOPIN_TOOLCHAIN")
-            .env_remove("GOWORK")
-            .env_remove("GOPIN_OFFLINE")
-            .args(args);
-        cmd
+            .gopin(args)
     }
 
     /// Runs and returns (exit code, stdout, stderr) with the sandbox path replaced by `[T]`.

@@ -4,8 +4,8 @@
 //! makes go switch, a broken toolchain, a proxy with a password, module settings) and checks
 //! that the doctor names it with the right status, evidence and hint, reading `--json`.
 //!
-//! Every run gets an empty environment (`env_clear`) plus what the test sets: a temporary
-//! GOPIN_HOME and HOME, `GOENV=off`, an explicit PATH, and a temporary project as working
+//! Every run gets an empty environment (the harness's `Scenario::hermetic`, with its defaults
+//! such as `GOENV=off`) plus what the test sets: a temporary GOPIN_HOME and HOME, an explicit PATH, and a temporary project as working
 //! directory. Toolchains are fake releases installed by the real CLI from a loopback
 //! [`TestServer`]; nothing but 127.0.0.1 is contacted.
 
@@ -15,9 +15,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use support::fake_go::{FakeRelease, hex, index_json};
+use support::harness::{Run, Scenario};
 use support::http_server::TestServer;
 use support::tls_server::TlsServer;
 use tempfile::TempDir;
@@ -109,6 +109,8 @@ struct World {
     dir: TempDir,
     project: PathBuf,
     mirror: TestServer,
+    /// GOPROXY and GOSUMDB unset (Go's defaults) instead of the harness's `off`.
+    go_module_defaults: bool,
 }
 
 impl World {
@@ -150,7 +152,15 @@ impl World {
             dir,
             project,
             mirror,
+            go_module_defaults: false,
         }
+    }
+
+    /// This world with GOPROXY and GOSUMDB unset, as on a user's machine, for the tests that
+    /// read the doctor's module settings (no real go runs here, and gopin reads neither yet).
+    fn with_go_module_defaults(mut self) -> World {
+        self.go_module_defaults = true;
+        self
     }
 
     fn root(&self) -> PathBuf {
@@ -188,32 +198,17 @@ impl World {
     /// `gopin ARGS` in an empty environment plus the world's settings, then `env` (which may
     /// replace any of them, PATH included).
     fn gopin(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut cmd = Command::new(support::binaries::gopin());
-        cmd.env_clear()
+        let mut scenario = Scenario::hermetic(self.root(), &self.project)
             .env("PATH", self.default_path())
             .env("HOME", self.dir.path().join("user"))
-            .env("GOPIN_HOME", self.root())
-            .env("GOENV", "off")
-            .env("GOPIN_PROGRESS", "never")
-            .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
             .env("GOPIN_CONNECT_TIMEOUT", "5")
             .env("GOPIN_READ_TIMEOUT", "10")
             .env("GOPIN_INDEX_URL", self.index_url())
-            .env("GOPIN_DOWNLOAD_URL", self.download_url())
-            .env("PWD", &self.project)
-            .current_dir(&self.project)
-            .stdin(Stdio::null());
-        for (key, value) in env {
-            cmd.env(key, value);
+            .env("GOPIN_DOWNLOAD_URL", self.download_url());
+        if self.go_module_defaults {
+            scenario = scenario.env_remove("GOPROXY").env_remove("GOSUMDB");
         }
-        cmd.args(args);
-        let out = cmd.output().expect("cannot run gopin");
-        Run {
-            args: args.iter().map(|s| s.to_string()).collect(),
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+        scenario.envs(env.iter().copied()).run(args)
     }
 
     /// `gopin doctor --json EXTRA`, parsed.
@@ -227,23 +222,6 @@ impl World {
 // ---------------------------------------------------------------------------------------------
 // Runs and reports
 // ---------------------------------------------------------------------------------------------
-
-struct Run {
-    args: Vec<String>,
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn assert_code(&self, code: i32) {
-        assert_eq!(
-            self.code, code,
-            "gopin {:?}\nstdout:\n{}\nstderr:\n{}",
-            self.args, self.stdout, self.stderr
-        );
-    }
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -424,7 +402,7 @@ fn assert_contains(text: &str, part: &str) {
 
 #[test]
 fn a_clean_environment_passes() {
-    let world = World::installed();
+    let world = World::installed().with_go_module_defaults();
     let doctor = world.doctor(&[], &[]);
     let s = &doctor.report.summary;
     assert!(s.ok, "{}", doctor.stdout());
@@ -1086,7 +1064,7 @@ fn gotoolchain_auto_in_the_environment_warns() {
 
 #[test]
 fn gotoolchain_in_the_go_env_file_warns_naming_the_file_and_line() {
-    let world = World::installed();
+    let world = World::installed().with_go_module_defaults();
     let file = world.folder("goenv").join("env");
     std::fs::write(&file, "GOPROXY=off\nGOTOOLCHAIN=go1.23.0+auto\n").unwrap();
     let goenv = file.display().to_string();
@@ -1340,7 +1318,7 @@ fn a_proxy_without_a_scheme_has_its_password_masked_too() {
 
 #[test]
 fn goproxy_and_gosumdb_off_are_noted() {
-    let world = World::installed();
+    let world = World::installed().with_go_module_defaults();
     let doctor = world.doctor(&["--offline"], &[("GOPROXY", "off"), ("GOSUMDB", "off")]);
     let checks = doctor.all("modules.setting");
     let summaries: Vec<&str> = checks.iter().map(|c| c.summary.as_str()).collect();
@@ -1383,7 +1361,7 @@ fn goproxy_and_gosumdb_off_are_noted() {
 
 #[test]
 fn a_later_line_of_the_go_env_file_wins_for_module_settings() {
-    let world = World::installed();
+    let world = World::installed().with_go_module_defaults();
     let file = world.folder("goenv").join("env");
     std::fs::write(&file, "GOPROXY=https://proxy.example\nGOPROXY=off\n").unwrap();
     let goenv = file.display().to_string();

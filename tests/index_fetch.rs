@@ -20,6 +20,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use support::harness::{Run, Scenario};
 use support::http_server::{Fault, LAST_MODIFIED, TestServer, etag_of};
 
 const INDEX_2020: &str = concat!(
@@ -83,13 +84,6 @@ struct Home {
     dir: tempfile::TempDir,
 }
 
-/// The outcome of one run.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 impl Run {
     /// Panics with the whole output unless the run succeeded.
     fn ok(self) -> Run {
@@ -132,19 +126,12 @@ impl Home {
     /// an environment cleaned of anything that could change the outcome. A plain std
     /// `Command`, so the broken-pipe test can spawn it with piped output too.
     fn list_remote(&self, index_url: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("gopin"));
-        cmd.env("GOPIN_HOME", self.dir.path())
+        let mut cmd = Scenario::new(self.dir.path(), self.dir.path())
             .env("GOPIN_INDEX_URL", index_url)
-            .env("GOENV", "off")
-            .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
             .env("GOPIN_CONNECT_TIMEOUT", "5")
-            .env("GOPIN_READ_TIMEOUT", "10");
-        for var in support::scrubbed::VARIABLES {
-            cmd.env_remove(var);
-        }
-        cmd.arg("list-remote")
-            .args(args)
-            .args(["--os", "linux", "--arch", "amd64"]);
+            .env("GOPIN_READ_TIMEOUT", "10")
+            .gopin(&["list-remote"]);
+        cmd.args(args).args(["--os", "linux", "--arch", "amd64"]);
         cmd
     }
 
@@ -192,15 +179,6 @@ impl Home {
     }
 }
 
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
 /// The URL of a server that has been stopped: connecting to it is refused.
 fn refused_url() -> String {
     let dead = TestServer::start();
@@ -220,11 +198,11 @@ fn file_index_lists_releases_plain_and_as_json() {
     let home = Home::new();
     let url = format!("file://{INDEX_2020}");
 
-    let line = run(&mut home.list_remote(&url, &["1.13"])).ok();
+    let line = Run::of(&mut home.list_remote(&url, &["1.13"])).ok();
     assert_eq!(line.stdout, go_1_13_lines());
     assert_eq!(line.stderr, "");
 
-    let all = run(&mut home.list_remote(&url, &[])).ok();
+    let all = Run::of(&mut home.list_remote(&url, &[])).ok();
     let lines: Vec<&str> = all.stdout.lines().collect();
     assert_eq!(lines.first(), Some(&"go1.2.2"), "oldest first");
     assert_eq!(lines.last(), Some(&"go1.14"), "newest last");
@@ -232,7 +210,7 @@ fn file_index_lists_releases_plain_and_as_json() {
     let at = lines.iter().position(|l| *l == "go1.13").unwrap();
     assert_eq!(lines[at..at + GO_1_13.len()], GO_1_13);
 
-    let json = run(&mut home.list_remote(&url, &["1.13", "--json"])).ok();
+    let json = Run::of(&mut home.list_remote(&url, &["1.13", "--json"])).ok();
     let items: Vec<Value> = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(items.len(), GO_1_13.len());
     for (item, version) in items.iter().zip(GO_1_13) {
@@ -269,7 +247,7 @@ fn file_index_lists_releases_plain_and_as_json() {
         "0567734d558aef19112f2b2873caa0c600f1b4a5827930eb5a7f35235219e9d8"
     );
 
-    let exact = run(&mut home.list_remote(&url, &["1.13.8"])).ok();
+    let exact = Run::of(&mut home.list_remote(&url, &["1.13.8"])).ok();
     assert_eq!(exact.stdout, "go1.13.8\n");
 }
 
@@ -281,7 +259,7 @@ fn http_index_is_cached_for_an_hour_then_revalidated_with_304() {
     let body = index_2020();
 
     let before = now_secs();
-    let first = run(&mut home.list_remote(&url, &["1.13"])).ok();
+    let first = Run::of(&mut home.list_remote(&url, &["1.13"])).ok();
     assert_eq!(first.stdout, go_1_13_lines());
     assert_eq!(first.stderr, "");
     let requests = server.requests_for(DL);
@@ -297,13 +275,13 @@ fn http_index_is_cached_for_an_hour_then_revalidated_with_304() {
     assert!((before..=now_secs()).contains(&fetched_at), "{meta}");
     assert_eq!(home.cached_body(), body);
 
-    let second = run(&mut home.list_remote(&url, &["1.13"])).ok();
+    let second = Run::of(&mut home.list_remote(&url, &["1.13"])).ok();
     assert_eq!(second.stdout, go_1_13_lines());
     assert_eq!(server.requests().len(), 1, "a fresh cache needs no request");
 
     home.age_cache(TWO_HOURS);
     let before = now_secs();
-    let third = run(&mut home.list_remote(&url, &["1.13"])).ok();
+    let third = Run::of(&mut home.list_remote(&url, &["1.13"])).ok();
     assert_eq!(third.stdout, go_1_13_lines());
     assert_eq!(third.stderr, "");
     let requests = server.requests_for(DL);
@@ -320,7 +298,7 @@ fn http_index_is_cached_for_an_hour_then_revalidated_with_304() {
     assert_eq!(home.cached_body(), body);
 
     // Confirmed current again: the next run asks nothing.
-    run(&mut home.list_remote(&url, &["1.13"])).ok();
+    Run::of(&mut home.list_remote(&url, &["1.13"])).ok();
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -329,17 +307,17 @@ fn changed_index_is_fetched_when_the_cache_is_stale() {
     let home = Home::new();
     let server = serving_2020();
     let url = server.url_for(DL);
-    run(&mut home.list_remote(&url, &["1.13"])).ok();
+    Run::of(&mut home.list_remote(&url, &["1.13"])).ok();
 
     let new = small_index(&["go1.22.0", "go1.22.1"]);
     server.add_file(DL, new.clone());
     // Within the hour the old copy is still trusted.
-    let cached = run(&mut home.list_remote(&url, &["1.22"])).ok();
+    let cached = Run::of(&mut home.list_remote(&url, &["1.22"])).ok();
     assert_eq!(cached.stdout, "");
     assert_eq!(server.requests().len(), 1);
 
     home.age_cache(TWO_HOURS);
-    let fetched = run(&mut home.list_remote(&url, &[])).ok();
+    let fetched = Run::of(&mut home.list_remote(&url, &[])).ok();
     assert_eq!(fetched.stdout, "go1.22.0\ngo1.22.1\n");
     assert_eq!(fetched.stderr, "");
     let requests = server.requests_for(DL);
@@ -353,7 +331,7 @@ fn changed_index_is_fetched_when_the_cache_is_stale() {
     assert_eq!(home.cached_body(), new.as_bytes());
 
     // The new copy is what is cached now.
-    let again = run(&mut home.list_remote(&url, &["1.22"])).ok();
+    let again = Run::of(&mut home.list_remote(&url, &["1.22"])).ok();
     assert_eq!(again.stdout, "go1.22.0\ngo1.22.1\n");
     assert_eq!(server.requests().len(), 2);
 }
@@ -362,7 +340,7 @@ fn changed_index_is_fetched_when_the_cache_is_stale() {
 fn unreachable_index_is_retried_then_reported() {
     let home = Home::new();
     let url = refused_url();
-    let failed = run(home.list_remote(&url, &["1.13"]).env("GOPIN_RETRIES", "2")).failed();
+    let failed = Run::of(home.list_remote(&url, &["1.13"]).env("GOPIN_RETRIES", "2")).failed();
     let stderr = &failed.stderr;
     // The retry messages come first, then the report: error, one detail per URL, hint.
     let report: Vec<&str> = stderr
@@ -397,7 +375,7 @@ fn failover_to_the_next_url() {
     let server = serving_2020();
     let live = server.url_for(DL);
     let urls = format!("{dead},{live}");
-    let listed = run(home.list_remote(&urls, &["1.13"]).env("GOPIN_RETRIES", "1")).ok();
+    let listed = Run::of(home.list_remote(&urls, &["1.13"]).env("GOPIN_RETRIES", "1")).ok();
     assert_eq!(listed.stdout, go_1_13_lines());
     assert_eq!(server.requests_for(DL).len(), 1);
     assert_eq!(listed.retries().len(), 1, "{}", listed.stderr);
@@ -421,7 +399,7 @@ fn transient_status_is_retried_until_it_succeeds() {
             },
         );
     }
-    let listed = run(&mut home.list_remote(&url, &["1.13"])).ok();
+    let listed = Run::of(&mut home.list_remote(&url, &["1.13"])).ok();
     assert_eq!(listed.stdout, go_1_13_lines());
     assert_eq!(server.requests_for(DL).len(), 3);
     // Retry-After: 0 is honoured (the backoff alone would wait at least 0.25 s).
@@ -440,16 +418,17 @@ fn not_found_is_permanent_and_moves_to_the_next_url() {
     let server = serving_2020();
     let missing = server.url_for("/missing.json");
     let urls = format!("{missing},{}", server.url_for(DL));
-    let listed = run(home.list_remote(&urls, &["1.13"]).env("GOPIN_RETRIES", "4")).ok();
+    let listed = Run::of(home.list_remote(&urls, &["1.13"]).env("GOPIN_RETRIES", "4")).ok();
     assert_eq!(listed.stdout, go_1_13_lines());
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(targets, ["/missing.json", DL]);
     assert!(listed.retries().is_empty(), "{}", listed.stderr);
 
     // Alone, the 404 is the error, after a single try.
-    let failed = run(home
-        .list_remote(&missing, &["1.13"])
-        .env("GOPIN_RETRIES", "4"))
+    let failed = Run::of(
+        home.list_remote(&missing, &["1.13"])
+            .env("GOPIN_RETRIES", "4"),
+    )
     .failed();
     assert!(
         failed
@@ -468,7 +447,7 @@ fn offline_uses_only_the_cache() {
     let server = serving_2020();
     let url = server.url_for(DL);
 
-    let empty = run(home.list_remote(&url, &["1.13"]).env("GOPIN_OFFLINE", "1")).failed();
+    let empty = Run::of(home.list_remote(&url, &["1.13"]).env("GOPIN_OFFLINE", "1")).failed();
     assert!(
         empty
             .stderr
@@ -486,18 +465,18 @@ fn offline_uses_only_the_cache() {
     assert!(empty.stderr.contains("\nhint: "), "{}", empty.stderr);
     assert!(server.requests().is_empty(), "offline never asks");
 
-    run(&mut home.list_remote(&url, &["1.13"])).ok();
+    Run::of(&mut home.list_remote(&url, &["1.13"])).ok();
     assert_eq!(server.requests().len(), 1);
 
     // Even a stale copy is used as is, without revalidation.
     home.age_cache(TWO_HOURS);
-    let stale = run(home.list_remote(&url, &["1.13"]).env("GOPIN_OFFLINE", "1")).ok();
+    let stale = Run::of(home.list_remote(&url, &["1.13"]).env("GOPIN_OFFLINE", "1")).ok();
     assert_eq!(stale.stdout, go_1_13_lines());
     assert_eq!(stale.stderr, "");
     assert_eq!(server.requests().len(), 1);
 
     server.stop();
-    let stopped = run(home.list_remote(&url, &["1.13"]).env("GOPIN_OFFLINE", "1")).ok();
+    let stopped = Run::of(home.list_remote(&url, &["1.13"]).env("GOPIN_OFFLINE", "1")).ok();
     assert_eq!(stopped.stdout, go_1_13_lines());
     assert_eq!(stopped.stderr, "");
     assert_eq!(server.requests().len(), 1);
@@ -508,11 +487,11 @@ fn stale_cache_is_used_with_a_warning_when_the_server_is_gone() {
     let home = Home::new();
     let server = serving_2020();
     let url = server.url_for(DL);
-    run(&mut home.list_remote(&url, &["1.13"])).ok();
+    Run::of(&mut home.list_remote(&url, &["1.13"])).ok();
     home.age_cache(TWO_HOURS);
     server.stop();
 
-    let listed = run(home.list_remote(&url, &["1.13"]).env("GOPIN_RETRIES", "0")).ok();
+    let listed = Run::of(home.list_remote(&url, &["1.13"]).env("GOPIN_RETRIES", "0")).ok();
     assert_eq!(listed.stdout, go_1_13_lines());
     let warning = listed
         .stderr
@@ -538,7 +517,7 @@ fn html_instead_of_an_index_is_an_error() {
     let server = TestServer::start();
     server.add_file(DL, "<!doctype html><html><body>Sign in</body></html>\n");
     let url = server.url_for(DL);
-    let failed = run(&mut home.list_remote(&url, &["1.13"])).failed();
+    let failed = Run::of(&mut home.list_remote(&url, &["1.13"])).failed();
     assert!(
         failed
             .stderr
@@ -556,7 +535,7 @@ fn truncated_body_is_retried() {
     let server = serving_2020();
     server.add_fault(DL, Fault::ShortBody(100));
     let url = server.url_for(DL);
-    let listed = run(&mut home.list_remote(&url, &["1.13"])).ok();
+    let listed = Run::of(&mut home.list_remote(&url, &["1.13"])).ok();
     assert_eq!(listed.stdout, go_1_13_lines());
     assert_eq!(server.requests_for(DL).len(), 2);
     let retries = listed.retries();
@@ -581,9 +560,10 @@ fn stalled_transfer_times_out_and_is_retried() {
         },
     );
     let url = server.url_for(DL);
-    let listed = run(home
-        .list_remote(&url, &["1.13"])
-        .env("GOPIN_READ_TIMEOUT", "0.5"))
+    let listed = Run::of(
+        home.list_remote(&url, &["1.13"])
+            .env("GOPIN_READ_TIMEOUT", "0.5"),
+    )
     .ok();
     assert_eq!(listed.stdout, go_1_13_lines());
     assert_eq!(server.requests_for(DL).len(), 2);
@@ -680,10 +660,11 @@ fn slow_but_steady_transfer_is_not_a_timeout() {
     let home = Home::new();
     // Twelve pieces 0.15 s apart: about 1.8 s in all, never silent for the 0.5 s allowed.
     let (url, connections) = trickle_server(index_2020(), 12, Duration::from_millis(150));
-    let listed = run(home
-        .list_remote(&url, &["1.13"])
-        .env("GOPIN_READ_TIMEOUT", "0.5")
-        .env("GOPIN_RETRIES", "0"));
+    let listed = Run::of(
+        home.list_remote(&url, &["1.13"])
+            .env("GOPIN_READ_TIMEOUT", "0.5")
+            .env("GOPIN_RETRIES", "0"),
+    );
     let listed = listed.ok();
     assert_eq!(listed.stdout, go_1_13_lines());
     assert_eq!(connections.load(Ordering::SeqCst), 1);
@@ -699,7 +680,7 @@ fn bad_variables_are_named() {
         ("GOPIN_READ_TIMEOUT", "0"),
         ("GOPIN_OFFLINE", "maybe"),
     ] {
-        let failed = run(home.list_remote(&url, &["1.13"]).env(var, value)).failed();
+        let failed = Run::of(home.list_remote(&url, &["1.13"]).env(var, value)).failed();
         assert!(
             failed
                 .stderr
@@ -724,10 +705,11 @@ fn proxy_variables_are_honoured() {
     let proxy = TestServer::start();
     let far = "http://gopin-proxy-test.invalid/dl.json";
     proxy.add_file(far, index_2020());
-    let listed = run(home
-        .list_remote(far, &["1.13"])
-        .env("HTTP_PROXY", proxy.url())
-        .env("GOPIN_RETRIES", "0"))
+    let listed = Run::of(
+        home.list_remote(far, &["1.13"])
+            .env("HTTP_PROXY", proxy.url())
+            .env("GOPIN_RETRIES", "0"),
+    )
     .ok();
     assert_eq!(listed.stdout, go_1_13_lines());
     let seen = proxy.requests();
@@ -738,11 +720,12 @@ fn proxy_variables_are_honoured() {
     let dead_proxy = refused_url();
     let direct = server.url_for(DL);
     let home = Home::new();
-    let listed = run(home
-        .list_remote(&direct, &["1.13"])
-        .env("HTTP_PROXY", &dead_proxy)
-        .env("NO_PROXY", "127.0.0.1")
-        .env("GOPIN_RETRIES", "0"))
+    let listed = Run::of(
+        home.list_remote(&direct, &["1.13"])
+            .env("HTTP_PROXY", &dead_proxy)
+            .env("NO_PROXY", "127.0.0.1")
+            .env("GOPIN_RETRIES", "0"),
+    )
     .ok();
     assert_eq!(listed.stdout, go_1_13_lines());
     assert_eq!(server.requests_for(DL).len(), 1);
@@ -757,10 +740,11 @@ fn an_empty_system_trust_store_is_not_an_error() {
     let empty_file = empty.path().join("none.pem");
     std::fs::write(&empty_file, "").unwrap();
     let server = serving_2020();
-    let listed = run(home
-        .list_remote(&server.url_for(DL), &["1.13"])
-        .env("SSL_CERT_FILE", &empty_file)
-        .env("SSL_CERT_DIR", empty.path()))
+    let listed = Run::of(
+        home.list_remote(&server.url_for(DL), &["1.13"])
+            .env("SSL_CERT_FILE", &empty_file)
+            .env("SSL_CERT_DIR", empty.path()),
+    )
     .ok();
     assert_eq!(listed.stdout, go_1_13_lines());
 }

@@ -5,27 +5,12 @@
 
 mod support;
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use support::fake_go::{FakeRelease, index_json, platform};
-
-/// The outcome of one run.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use support::harness::{Run, Scenario};
 
 impl Run {
-    fn assert_code(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code, code,
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
     /// The `hint:` line of an error report.
     fn hint(&self) -> &str {
         self.stderr
@@ -126,55 +111,31 @@ impl Sandbox {
 
     /// What the installed `bin/go` of `name` prints.
     fn run_go(&self, name: &str) -> String {
-        let out = std::process::Command::new(self.version_dir(name).join("bin/go"))
+        let out = Command::new(self.version_dir(name).join("bin/go"))
             .output()
             .unwrap();
         assert!(out.status.success());
         String::from_utf8(out.stdout).unwrap()
     }
 
-    /// `gopin args` run in `cwd` with a clean environment.
-    fn gopin(&self, cwd: &Path, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("gopin").unwrap();
-        cmd.current_dir(cwd)
-            .env("PWD", cwd)
-            .env("GOPIN_HOME", &self.home)
-            .env("GOENV", "off")
-            .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
-            .env("GOPIN_PROGRESS", "never")
+    /// gopin in `cwd`, installing from the sandbox's mirror.
+    fn scenario(&self, cwd: &Path) -> Scenario {
+        Scenario::new(&self.home, cwd)
             .env("GOPIN_INDEX_URL", &self.index_url)
             .env(
                 "GOPIN_DOWNLOAD_URL",
                 format!("file://{}/", self.path().join("mirror").display()),
-            );
-        for var in support::scrubbed::VARIABLES {
-            cmd.env_remove(var);
-        }
-        cmd.args(args);
-        cmd
-    }
-
-    fn output(mut cmd: Command) -> Run {
-        let out = cmd.output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+            )
     }
 
     /// `gopin args` in `work/`, where nothing selects a version.
     fn run(&self, args: &[&str]) -> Run {
-        Sandbox::output(self.gopin(&self.path().join("work"), args))
+        self.scenario(&self.path().join("work")).run(args)
     }
 
     /// `gopin args` in `cwd` with extra environment variables.
     fn run_in(&self, cwd: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
-        let mut cmd = self.gopin(cwd, args);
-        for (key, value) in env {
-            cmd.env(key, value);
-        }
-        Sandbox::output(cmd)
+        self.scenario(cwd).envs(env.iter().copied()).run(args)
     }
 
     /// Writes a file (creating folders) and returns its path.
@@ -686,7 +647,7 @@ fn link_registers_a_custom_tree_that_selection_and_which_use() {
         tree_real.join("bin/go"),
         "which resolves to the linked tree"
     );
-    let out = std::process::Command::new(&printed).output().unwrap();
+    let out = Command::new(&printed).output().unwrap();
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         go_version_line("go1.22.4-custom")
@@ -853,7 +814,7 @@ struct Mounted(PathBuf);
 
 impl Drop for Mounted {
     fn drop(&mut self) {
-        let status = std::process::Command::new("umount").arg(&self.0).status();
+        let status = Command::new("umount").arg(&self.0).status();
         if !status.is_ok_and(|s| s.success()) {
             eprintln!("note: could not unmount {}", self.0.display());
         }
@@ -865,7 +826,7 @@ impl Drop for Mounted {
 /// and returns None, and the calling test checks nothing.
 fn small_disk(dir: &Path) -> Option<Mounted> {
     std::fs::create_dir_all(dir).unwrap();
-    let mounted = std::process::Command::new("mount")
+    let mounted = Command::new("mount")
         .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
         .arg(dir)
         .stderr(std::process::Stdio::null())

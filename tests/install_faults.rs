@@ -11,10 +11,11 @@ mod support;
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use support::fake_go::{FakeRelease, hex, index_json, platform};
+use support::harness::{Run, Scenario};
 use support::http_server::{Fault, Request, TestServer};
 
 const VERSION: &str = "go1.22.4";
@@ -38,22 +39,6 @@ fn sha256(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl From<Output> for Run {
-    fn from(out: Output) -> Run {
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-}
-
 impl Run {
     /// stderr from the `error:` line on (progress lines come before it).
     fn error(&self) -> &str {
@@ -63,16 +48,6 @@ impl Run {
             self.stderr.find("\nerror: ").map(|i| i + 1)
         };
         at.map_or("", |i| &self.stderr[i..])
-    }
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
     }
 }
 
@@ -148,30 +123,18 @@ impl Sandbox {
     }
 
     fn gopin(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("gopin"));
-        cmd.current_dir(self.dir.path())
-            .env("GOPIN_HOME", self.home())
-            .env("GOENV", "off")
-            .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
-            .env("GOPIN_PROGRESS", "never")
+        self.scenario().gopin(args)
+    }
+
+    /// gopin in the sandbox, fetching from the server.
+    fn scenario(&self) -> Scenario {
+        Scenario::new(self.home(), self.dir.path())
             .env("GOPIN_INDEX_URL", self.server.url_for("/index.json"))
             .env("GOPIN_DOWNLOAD_URL", &self.download_urls)
-            .env_remove("GOPIN_OFFLINE")
-            .env_remove("GOTOOLCHAIN")
-            .env_remove("GOPIN_TOOLCHAIN")
-            .env_remove("GOWORK")
-            .env_remove("GOPIN_TEST_PAUSE")
-            .env_remove("GOPIN_RETRIES")
-            .env_remove("GOPIN_READ_TIMEOUT")
-            .stdin(Stdio::null())
-            .args(args);
-        cmd
     }
 
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut cmd = self.gopin(args);
-        cmd.envs(env.iter().copied());
-        cmd.output().unwrap().into()
+        self.scenario().envs(env.iter().copied()).run(args)
     }
 
     fn install(&self, env: &[(&str, &str)]) -> Run {
@@ -854,7 +817,12 @@ fn eight_concurrent_installs_download_once() {
         .collect();
     let runs: Vec<Run> = children
         .into_iter()
-        .map(|c| c.wait_with_output().unwrap().into())
+        .map(|c| {
+            Run::from_output(
+                &["gopin", "install", VERSION],
+                c.wait_with_output().unwrap(),
+            )
+        })
         .collect();
     for run in &runs {
         assert_eq!(run.code, 0, "{run:?}");

@@ -9,10 +9,10 @@
 //! shellcheck, and fails, naming what to install, when one is missing. Run it with `cargo test
 //! --test shells`.
 //!
-//! Every shell starts with an empty environment plus: PATH = target/debug (gopin, gopin-shim)
-//! and a folder holding only `env` (so no machine `go` can answer), a temporary HOME, ZDOTDIR
-//! and XDG_CONFIG_HOME, SHELL, GOPIN_HOME, `GOENV=off`, `GOPIN_PROGRESS=never` and a
-//! `file://` mirror of fake releases (`tests/support/fake_go.rs`). It runs a script file (`bash
+//! Every shell starts with an empty environment (the harness's `Scenario::hermetic`, with its
+//! defaults: `GOENV=off`, `GOPIN_PROGRESS=never`, ...) plus: PATH = target/debug (gopin,
+//! gopin-shim) and a folder holding only `env` (so no machine `go` can answer), a temporary
+//! HOME, ZDOTDIR and XDG_CONFIG_HOME, SHELL, GOPIN_HOME and a `file://` mirror of fake releases (`tests/support/fake_go.rs`). It runs a script file (`bash
 //! --norc --noprofile`, `zsh -f`, `fish --no-config`) that prints `@@ NAME` on stdout and on
 //! stderr between steps, so each step's output is checked on its own.
 //!
@@ -25,12 +25,12 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::fake_go::{FakeRelease, index_json};
+use support::harness::{Run, Scenario};
 use tempfile::TempDir;
 
 /// The version project `a` selects with its go.mod toolchain line.
@@ -305,11 +305,7 @@ impl World {
             let mut args = vec!["install"];
             args.extend_from_slice(installed);
             let out = world.gopin(&args, &world.root);
-            assert!(
-                out.status.success(),
-                "gopin {args:?} failed:\n{}",
-                out.stderr
-            );
+            assert!(out.code == 0, "gopin {args:?} failed:\n{}", out.stderr);
         }
         world
     }
@@ -323,38 +319,28 @@ impl World {
         self.gopin_home.join("shims")
     }
 
-    /// The environment every process gets (after `env_clear`).
-    fn environment(&self, login_shell: &Path) -> Vec<(&'static str, OsString)> {
+    /// Every process of the world, in `cwd`: nothing inherited, the target folder and `bin/`
+    /// as PATH, the world's HOME, ZDOTDIR, XDG_CONFIG_HOME and mirror, and `login_shell` as
+    /// SHELL.
+    fn scenario(&self, login_shell: &Path, cwd: &Path) -> Scenario {
         let gopin = support::binaries::gopin();
         let target = gopin.parent().unwrap().to_owned();
         let path = std::env::join_paths([target, self.bin.clone()]).unwrap();
         let mirror = self.mirror.display();
-        vec![
-            ("PATH", path),
-            ("HOME", self.home.clone().into()),
-            ("ZDOTDIR", self.home.clone().into()),
-            ("XDG_CONFIG_HOME", self.home.join("config").into()),
-            ("SHELL", login_shell.into()),
-            ("GOPIN_HOME", self.gopin_home.clone().into()),
-            ("GOENV", "off".into()),
-            ("GOPIN_PROGRESS", "never".into()),
-            (
-                "GOPIN_INDEX_URL",
-                format!("file://{mirror}/index.json").into(),
-            ),
-            ("GOPIN_DOWNLOAD_URL", format!("file://{mirror}/").into()),
-        ]
+        Scenario::hermetic(&self.gopin_home, cwd)
+            .env("PATH", path)
+            .env("HOME", &self.home)
+            .env("ZDOTDIR", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join("config"))
+            .env("SHELL", login_shell)
+            .env("GOPIN_INDEX_URL", format!("file://{mirror}/index.json"))
+            .env("GOPIN_DOWNLOAD_URL", format!("file://{mirror}/"))
     }
 
     /// Runs `gopin ARGS` in `cwd`, with the world's environment and SHELL=bash.
-    fn gopin(&self, args: &[&str], cwd: &Path) -> Finished {
-        let mut cmd = Command::new(support::binaries::gopin());
-        cmd.args(args)
-            .env_clear()
-            .envs(self.environment(&Sh::Bash.path()))
-            .current_dir(cwd)
-            .stdin(Stdio::null());
-        run_limited(cmd, &format!("gopin {args:?}"))
+    fn gopin(&self, args: &[&str], cwd: &Path) -> Run {
+        let cmd = self.scenario(&Sh::Bash.path(), cwd).gopin(args);
+        run_limited(cmd)
     }
 
     fn shell(&self, sh: Sh) -> ShellRun<'_> {
@@ -423,12 +409,10 @@ impl ShellRun<'_> {
     }
 
     fn command(&self, program: &Path) -> Command {
-        let mut cmd = Command::new(program);
-        cmd.env_clear()
-            .envs(self.world.environment(&self.login_shell))
+        self.world
+            .scenario(&self.login_shell, &self.cwd)
             .envs(self.env.iter().cloned())
-            .current_dir(&self.cwd);
-        cmd
+            .command(program)
     }
 
     /// Runs the script from a file.
@@ -444,7 +428,7 @@ impl ShellRun<'_> {
         std::fs::write(&file, &text).unwrap();
         let mut cmd = self.command(&self.sh.path());
         cmd.args(self.sh.args(&file)).stdin(Stdio::null());
-        Transcript::new(self.sh, text, run_limited(cmd, self.sh.name()))
+        Transcript::new(self.sh, text, run_limited(cmd))
     }
 
     /// Runs an interactive bash reading the script from stdin (under `setsid -w` when there is
@@ -470,56 +454,13 @@ impl ShellRun<'_> {
             .env("PS2", "")
             .env("HISTFILE", self.world.home.join("bash_history"))
             .stdin(std::fs::File::open(&file).unwrap());
-        Transcript::new(Sh::Bash, text, run_limited(cmd, "interactive bash"))
+        Transcript::new(Sh::Bash, text, run_limited(cmd))
     }
-}
-
-/// A finished process.
-struct Finished {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
 }
 
 /// Runs `cmd` with its output captured, killing it after [`RUN_LIMIT`].
-fn run_limited(mut cmd: Command, what: &str) -> Finished {
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child: Child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stdout.read_to_end(&mut s);
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stderr.read_to_end(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > RUN_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            let stdout = String::from_utf8_lossy(&out.join().unwrap()).into_owned();
-            let stderr = String::from_utf8_lossy(&err.join().unwrap()).into_owned();
-            panic!(
-                "{what} ran longer than {RUN_LIMIT:?}\n--- stdout\n{stdout}--- stderr\n{stderr}"
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Finished {
-        status,
-        stdout: String::from_utf8_lossy(&out.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
-    }
+fn run_limited(mut cmd: Command) -> Run {
+    Run::limited(&mut cmd, None, RUN_LIMIT)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -531,13 +472,13 @@ fn run_limited(mut cmd: Command, what: &str) -> Finished {
 struct Transcript {
     sh: Sh,
     script: String,
-    run: Finished,
+    run: Run,
     out: BTreeMap<String, Vec<String>>,
     err: BTreeMap<String, Vec<String>>,
 }
 
 impl Transcript {
-    fn new(sh: Sh, script: String, run: Finished) -> Transcript {
+    fn new(sh: Sh, script: String, run: Run) -> Transcript {
         let out = sections(&run.stdout);
         let err = sections(&run.stderr);
         let t = Transcript {
@@ -548,10 +489,10 @@ impl Transcript {
             err,
         };
         assert!(
-            t.run.status.success() && t.out.contains_key("end") && t.err.contains_key("end"),
-            "{} did not run to its end ({})\n{}",
+            t.run.code == 0 && t.out.contains_key("end") && t.err.contains_key("end"),
+            "{} did not run to its end (exit {})\n{}",
             t.sh.name(),
-            t.run.status,
+            t.run.code,
             t.context()
         );
         t
@@ -1084,7 +1025,7 @@ fn env_exports_work(sh: Sh) {
     let world = World::new(&[NEW, OLD]);
     let goroot = world.version_dir(NEW);
     let out = world.gopin(&["env", "--shell", sh.name()], &world.a);
-    assert!(out.status.success(), "gopin env failed:\n{}", out.stderr);
+    assert!(out.code == 0, "gopin env failed:\n{}", out.stderr);
     let lines: Vec<&str> = out.stdout.lines().collect();
     let (set, path, toolchain) = match sh {
         Sh::Fish => (
@@ -1155,11 +1096,7 @@ mod env {
 /// `gopin init SHELL`'s output.
 fn init_script(world: &World, shell: &str) -> String {
     let out = world.gopin(&["init", shell], &world.root);
-    assert!(
-        out.status.success(),
-        "gopin init {shell} failed:\n{}",
-        out.stderr
-    );
+    assert!(out.code == 0, "gopin init {shell} failed:\n{}", out.stderr);
     out.stdout
 }
 
@@ -1167,18 +1104,15 @@ fn init_script(world: &World, shell: &str) -> String {
 fn check_script(world: &World, program_name: &str, args: &[&str], script: &str, name: &str) {
     let file = world.scripts.join(name);
     std::fs::write(&file, script).unwrap();
-    let mut cmd = Command::new(program(program_name));
-    cmd.args(args)
-        .arg(&file)
-        .env_clear()
-        .envs(world.environment(&Sh::Bash.path()))
-        .current_dir(&world.root)
-        .stdin(Stdio::null());
-    let out = run_limited(cmd, program_name);
+    let mut cmd = world
+        .scenario(&Sh::Bash.path(), &world.root)
+        .command(program(program_name));
+    cmd.args(args).arg(&file);
+    let out = run_limited(cmd);
     assert!(
-        out.status.success() && out.stdout.trim().is_empty() && out.stderr.trim().is_empty(),
-        "{program_name} {args:?} rejects `gopin init`'s script ({}):\n{}{}\n--- script\n{script}",
-        out.status,
+        out.code == 0 && out.stdout.trim().is_empty() && out.stderr.trim().is_empty(),
+        "{program_name} {args:?} rejects `gopin init`'s script (exit {}):\n{}{}\n--- script\n{script}",
+        out.code,
         out.stdout,
         out.stderr
     );

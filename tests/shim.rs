@@ -13,13 +13,14 @@
 mod support;
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use support::fake_go::{FakeRelease, index_json, platform};
+use support::harness::{Run, Scenario, collect, drain, wait_limited};
 
 /// How long any one run may take before the test kills it and fails.
 const RUN_LIMIT: Duration = Duration::from_secs(60);
@@ -64,26 +65,7 @@ fn write_executable(path: &Path, text: &str) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-/// The outcome of one run.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
 impl Run {
-    fn assert_code(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
     /// The value of a `key=value` line the fake go printed.
     fn field(&self, key: &str) -> &str {
         let prefix = format!("{key}=");
@@ -102,75 +84,6 @@ impl Run {
     fn version(&self) -> &str {
         self.field("version")
     }
-}
-
-/// Waits for a child, killing it (and failing) after `limit`.
-fn wait_limited(child: &mut Child, limit: Duration, what: &str) -> ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what} still running after {limit:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Runs `command` with `stdin` (closed when `None`), killing it after `limit`.
-fn run_limited(mut command: Command, stdin: Option<&[u8]>, limit: Duration) -> Run {
-    let what = format!("{command:?}");
-    command
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let start = Instant::now();
-    let mut child = command.spawn().unwrap();
-    if let Some(bytes) = stdin {
-        let mut pipe = child.stdin.take().unwrap();
-        let bytes = bytes.to_vec();
-        // A writer thread, so a child that does not read cannot block the test.
-        std::thread::spawn(move || {
-            let _ = pipe.write_all(&bytes);
-        });
-    }
-    let stdout = drain(child.stdout.take().unwrap());
-    let stderr = drain(child.stderr.take().unwrap());
-    let status = wait_limited(&mut child, limit, &what);
-    let elapsed = start.elapsed();
-    Run {
-        code: status.code(),
-        stdout: collect(&stdout, &what),
-        stderr: collect(&stderr, &what),
-        elapsed,
-    }
-}
-
-/// Reads a pipe to its end on a thread; the text arrives on the channel.
-fn drain(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut text = Vec::new();
-        let _ = pipe.read_to_end(&mut text);
-        let _ = tx.send(String::from_utf8_lossy(&text).into_owned());
-    });
-    rx
-}
-
-/// The text of a drained pipe. A process left behind holding it open (the shim spawned the
-/// toolchain instead of becoming it) fails the test instead of hanging it.
-fn collect(pipe: &mpsc::Receiver<String>, what: &str) -> String {
-    pipe.recv_timeout(Duration::from_secs(10))
-        .unwrap_or_else(|_| {
-            panic!("{what} exited but its output stays open: a process was left behind")
-        })
 }
 
 /// A temporary folder holding a gopin home (`home/`), a project folder (`proj/`), an empty
@@ -247,34 +160,25 @@ impl Sandbox {
         self
     }
 
-    /// A command with a clean environment: the gopin home, no Go or gopin selection variables
-    /// (the environment is cleared), PATH = shims, then the system folders.
+    /// A command in an empty environment plus the gopin home, PATH = shims, then the system
+    /// folders, and the sandbox's settings.
     fn command(&self, program: impl AsRef<std::ffi::OsStr>, cwd: &Path) -> Command {
-        let mut cmd = Command::new(program);
         let path = std::env::join_paths([self.shims(), "/usr/bin".into(), "/bin".into()]).unwrap();
-        cmd.env_clear()
-            .current_dir(cwd)
-            .env("PWD", cwd)
+        Scenario::hermetic(&self.home, cwd)
             .env("HOME", self.path())
             .env("PATH", path)
-            .env("GOPIN_HOME", &self.home)
-            .env("GOENV", "off")
-            .env("GOPIN_PROGRESS", "never")
-            .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
             // Anything that is not a file:// mirror set by a test fails at once.
             .env("GOPIN_INDEX_URL", "http://127.0.0.1:1/no-index.json")
-            .env("GOPIN_DOWNLOAD_URL", "http://127.0.0.1:1/no-downloads/");
-        for (key, value) in &self.env {
-            cmd.env(key, value);
-        }
-        cmd
+            .env("GOPIN_DOWNLOAD_URL", "http://127.0.0.1:1/no-downloads/")
+            .envs(self.env.iter().cloned())
+            .command(program)
     }
 
     /// `gopin ARGS` in the project folder.
     fn gopin(&self, args: &[&str]) -> Run {
         let mut cmd = self.command(support::binaries::gopin(), &self.project);
         cmd.args(args);
-        run_limited(cmd, None, RUN_LIMIT)
+        Run::limited(&mut cmd, None, RUN_LIMIT)
     }
 
     fn reshim(&self) {
@@ -298,7 +202,7 @@ impl Sandbox {
     fn run_full(&self, name: &str, cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
         let mut cmd = self.command(self.shim(name), cwd);
         cmd.args(args);
-        run_limited(cmd, stdin, RUN_LIMIT)
+        Run::limited(&mut cmd, stdin, RUN_LIMIT)
     }
 
     /// A file:// mirror serving fake releases of `versions`; points GOPIN_INDEX_URL and
@@ -573,7 +477,7 @@ fn argv0_passes_through() {
     // Found on PATH as plain `go`, argv[0] is `go`.
     let mut cmd = sb.command("go", &sb.project);
     cmd.env("GOPIN_TOOLCHAIN", "1.20.14").arg("-s");
-    let run = run_limited(cmd, Some(script), RUN_LIMIT);
+    let run = Run::limited(&mut cmd, Some(script), RUN_LIMIT);
     run.assert_code(0);
     assert_eq!(run.field("argv0"), "go");
 }
@@ -652,13 +556,14 @@ fn sigterm_reaches_the_toolchain() {
         .status()
         .unwrap();
     assert!(kill.success(), "kill -TERM {pid} failed");
-    let status = wait_limited(&mut child, Duration::from_secs(10), "the signalled shim");
+    let status = wait_limited(&mut child, Duration::from_secs(10))
+        .expect("the signalled shim still running after 10 s: killed");
     // The rest of stdout, up to its end (or a deadline, should something still hold it open).
     let deadline = Instant::now() + Duration::from_secs(10);
     while let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
         seen.push(line);
     }
-    let stderr = collect(&stderr, "the signalled shim");
+    let stderr = String::from_utf8_lossy(&collect(&stderr, "the signalled shim")).into_owned();
     assert!(
         seen.iter().any(|l| l == "got-term"),
         "the toolchain did not see SIGTERM; stdout: {seen:?}, stderr: {stderr}"
@@ -687,13 +592,11 @@ fn a_toolchain_that_is_the_shim_is_refused() {
     for version in ["go1.22.4", "go1.23.2"] {
         let mut cmd = sb.command(sb.shim("go"), &sb.project);
         cmd.env("GOPIN_TOOLCHAIN", &version[2..]).arg("version");
-        let run = run_limited(cmd, None, Duration::from_secs(5));
+        let start = Instant::now();
+        let run = Run::limited(&mut cmd, None, Duration::from_secs(5));
+        let elapsed = start.elapsed();
         run.assert_code(1);
-        assert!(
-            run.elapsed < Duration::from_secs(5),
-            "took {:?}",
-            run.elapsed
-        );
+        assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
         let go = sb.version_dir(version).join("bin/go");
         assert!(
             run.stderr
@@ -705,8 +608,8 @@ fn a_toolchain_that_is_the_shim_is_refused() {
         assert_eq!(run.stdout, "");
 
         // The version link too.
-        let run = run_limited(
-            {
+        let run = Run::limited(
+            &mut {
                 let mut cmd = sb.command(sb.shim(version), &sb.project);
                 cmd.arg("version");
                 cmd
@@ -747,7 +650,7 @@ fn missing_version_with_auto_install_off() {
     // A version link has no selection reason to give.
     let mut cmd = sb.command(sb.shims().join("go"), &sb.project);
     cmd.env("GOTOOLCHAIN_INTERNAL_SWITCH_VERSION", "go1.21.13");
-    let run = run_limited(cmd, None, RUN_LIMIT);
+    let run = Run::limited(&mut cmd, None, RUN_LIMIT);
     run.assert_code(1);
     assert_eq!(
         run.stderr,
@@ -806,7 +709,7 @@ fn missing_version_named_by_a_link_is_installed_then_run() {
     let mut cmd = sb.command(sb.shim("go"), &sb.project);
     cmd.env("GOTOOLCHAIN_INTERNAL_SWITCH_VERSION", "go1.21.13")
         .arg("version");
-    let run = run_limited(cmd, None, RUN_LIMIT);
+    let run = Run::limited(&mut cmd, None, RUN_LIMIT);
     run.assert_code(0);
     assert_eq!(run.stdout, release_output("go1.21.13"));
     assert!(sb.shim("go1.21.13").exists());
@@ -867,7 +770,7 @@ fn system_runs_the_go_outside_the_shims() {
     .unwrap();
     let mut cmd = sb.command(sb.shim("go"), &sb.project);
     cmd.env("PATH", path).args(["version", "a b"]);
-    let run = run_limited(cmd, None, Duration::from_secs(10));
+    let run = Run::limited(&mut cmd, None, Duration::from_secs(10));
     run.assert_code(0);
     assert_eq!(run.stdout, "system go: version a b\nGOTOOLCHAIN=local\n");
 
@@ -875,7 +778,7 @@ fn system_runs_the_go_outside_the_shims() {
     let path = std::env::join_paths([sb.shims(), other]).unwrap();
     let mut cmd = sb.command("go", &sb.project);
     cmd.env("PATH", path).arg("env");
-    let run = run_limited(cmd, None, RUN_LIMIT);
+    let run = Run::limited(&mut cmd, None, RUN_LIMIT);
     run.assert_code(0);
     assert_eq!(run.stdout, "system go: env\nGOTOOLCHAIN=local\n");
 }
@@ -892,7 +795,7 @@ fn system_with_no_other_go_is_an_error() {
     let path = std::env::join_paths([sb.shims(), empty, alias]).unwrap();
     let mut cmd = sb.command(sb.shim("go"), &sb.project);
     cmd.env("PATH", path).arg("version");
-    let run = run_limited(cmd, None, Duration::from_secs(10));
+    let run = Run::limited(&mut cmd, None, Duration::from_secs(10));
     run.assert_code(1);
     assert_eq!(run.stdout, "");
     assert!(
@@ -921,7 +824,7 @@ fn system_go_does_not_inherit_a_gopin_goroot() {
     let path = std::env::join_paths([sb.shims(), other]).unwrap();
     let mut cmd = sb.command(sb.shim("go"), &sb.project);
     cmd.env("PATH", path).arg("build");
-    let run = run_limited(cmd, None, RUN_LIMIT);
+    let run = Run::limited(&mut cmd, None, RUN_LIMIT);
     run.assert_code(0);
     assert_ne!(run.field("GOROOT"), gopin_goroot.to_str().unwrap());
 }

@@ -11,6 +11,7 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
+use support::harness::{Run, Scenario};
 use support::http_server::{Fault, TestServer};
 use support::tls_server::TlsServer;
 
@@ -26,22 +27,7 @@ const GO_1_13: &str =
 /// Where the test servers serve the index.
 const DL: &str = "/dl.json";
 
-/// The outcome of one run.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 impl Run {
-    fn assert_code(&self, code: i32) {
-        assert_eq!(
-            self.code, code,
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-    }
-
     /// The `retrying ...` lines on stderr.
     fn retries(&self) -> Vec<&str> {
         self.stderr
@@ -52,28 +38,27 @@ impl Run {
 }
 
 /// `gopin list-remote 1.13 --os linux --arch amd64` in a fresh `GOPIN_HOME`, trusting `ca`
-/// through `SSL_CERT_FILE` when given, in an environment cleaned of anything (proxies, other
-/// trust stores) that could change the outcome.
+/// through `SSL_CERT_FILE` when given (the harness removes every other trust store and proxy).
 fn list_remote(home: &Path, url: &str, ca: Option<&Path>) -> Run {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("gopin"));
-    cmd.env("GOPIN_HOME", home)
-        .env("GOPIN_INDEX_URL", url)
-        .env("GOENV", "off")
-        .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
+    scenario(home, ca).env("GOPIN_INDEX_URL", url).run(&[
+        "list-remote",
+        "1.13",
+        "--os",
+        "linux",
+        "--arch",
+        "amd64",
+    ])
+}
+
+/// A fresh `GOPIN_HOME` as root and working directory, short timeouts, and `ca` trusted
+/// through `SSL_CERT_FILE` when given.
+fn scenario(home: &Path, ca: Option<&Path>) -> Scenario {
+    let scenario = Scenario::new(home, home)
         .env("GOPIN_CONNECT_TIMEOUT", "5")
         .env("GOPIN_READ_TIMEOUT", "10");
-    for var in support::scrubbed::VARIABLES {
-        cmd.env_remove(var);
-    }
-    if let Some(ca) = ca {
-        cmd.env("SSL_CERT_FILE", ca);
-    }
-    cmd.args(["list-remote", "1.13", "--os", "linux", "--arch", "amd64"]);
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
+    match ca {
+        Some(ca) => scenario.env("SSL_CERT_FILE", ca),
+        None => scenario,
     }
 }
 
@@ -229,29 +214,10 @@ mod install_over_https {
     /// `gopin install 1.22.4` in a fresh `GOPIN_HOME`, with a clean environment as in
     /// [`list_remote`].
     fn install(home: &Path, index_url: &str, download_url: &str, ca: Option<&Path>) -> Run {
-        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("gopin"));
-        cmd.current_dir(home)
-            .env("GOPIN_HOME", home)
+        scenario(home, ca)
             .env("GOPIN_INDEX_URL", index_url)
             .env("GOPIN_DOWNLOAD_URL", download_url)
-            .env("GOENV", "off")
-            .env("GOPIN_PROGRESS", "never")
-            .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
-            .env("GOPIN_CONNECT_TIMEOUT", "5")
-            .env("GOPIN_READ_TIMEOUT", "10");
-        for var in support::scrubbed::VARIABLES {
-            cmd.env_remove(var);
-        }
-        if let Some(ca) = ca {
-            cmd.env("SSL_CERT_FILE", ca);
-        }
-        cmd.args(["install", "1.22.4"]);
-        let out = cmd.output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+            .run(&["install", "1.22.4"])
     }
 
     #[test]
