@@ -7,12 +7,14 @@
 
 mod support;
 
+use std::borrow::BorrowMut;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use support::fake_go::{FakeRelease, index_json};
+use support::harness::Scenario;
 
 /// A temporary world: `home/` (GOPIN_HOME), `mirror/` (archives and index), `work/`.
 struct World {
@@ -68,12 +70,22 @@ impl World {
         std::fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
     }
 
-    /// gopin with a scrubbed environment, run in `dir`.
+    /// The one harness's scenario for this world, in `dir`: scrubbed environment, Go's
+    /// network variables off, the world's root, index and mirror.
+    fn scenario(&self, dir: &Path) -> Scenario {
+        Scenario::hermetic(self.home(), dir)
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", self.path())
+            .env("GOPIN_INDEX_URL", &self.index_url)
+            .env(
+                "GOPIN_DOWNLOAD_URL",
+                format!("file://{}/", self.mirror().display()),
+            )
+    }
+
+    /// gopin, run in `dir`.
     fn gopin(&self, dir: &Path, args: &[&str]) -> Command {
-        let mut command = Command::new(support::binaries::gopin());
-        self.scrub(&mut command, dir);
-        command.args(args);
-        command
+        self.scenario(dir).gopin(args)
     }
 
     /// The shim, reached as `go`.
@@ -84,37 +96,21 @@ impl World {
         if !go.exists() {
             std::os::unix::fs::symlink(support::binaries::shim(), &go).unwrap();
         }
-        let mut command = Command::new(go);
-        self.scrub(&mut command, dir);
+        let mut command = self.scenario(dir).command(go);
         command.args(args);
         command
     }
 
-    fn scrub(&self, command: &mut Command, dir: &Path) {
-        command
-            .env_clear()
-            .current_dir(dir)
-            .env("PATH", "/usr/bin:/bin")
-            .env("HOME", self.path())
-            .env("PWD", dir)
-            .env("GOPIN_HOME", self.home())
-            .env("GOPIN_INDEX_URL", &self.index_url)
-            .env(
-                "GOPIN_DOWNLOAD_URL",
-                format!("file://{}/", self.mirror().display()),
-            )
-            .env("GOPIN_PROGRESS", "never")
-            .env("GOPIN_TEST_NO_RETRY_DELAY", "1")
-            .env("GOPROXY", "off")
-            .env("GOSUMDB", "off")
-            .env("GOENV", "off")
-            .stdin(Stdio::null());
+    /// Any program, in this world's environment.
+    fn program(&self, dir: &Path, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        self.scenario(dir).command(program)
     }
 }
 
 /// Runs with a limit: a hang is a failure, never a stuck suite.
-fn run(command: &mut Command) -> Output {
+fn run(mut command: impl BorrowMut<Command>) -> Output {
     let mut child = command
+        .borrow_mut()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -140,7 +136,7 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn ok(command: &mut Command) -> Output {
+fn ok(command: impl BorrowMut<Command>) -> Output {
     let out = run(command);
     assert!(
         out.status.success(),
@@ -150,7 +146,7 @@ fn ok(command: &mut Command) -> Output {
     out
 }
 
-fn fails(command: &mut Command) -> String {
+fn fails(command: impl BorrowMut<Command>) -> String {
     let out = run(command);
     assert_eq!(
         out.status.code(),
@@ -190,21 +186,21 @@ fn index_file_names_that_leave_downloads_are_refused_and_touch_nothing() {
     ok(world.gopin(&world.work(), &["install", "1.22.10"]));
     assert!(installed(&world, "go1.22.10"));
 
-    let victim = world.path().join("victim.txt");
+    let victim = world.path().join("victim.tar.gz");
     std::fs::write(&victim, "the user's file").unwrap();
     for bad in [
         format!("{}", victim.display()),
-        "../../victim.txt".to_owned(),
-        "sub/../../victim.txt".to_owned(),
-        "..\\victim.txt".to_owned(),
+        "../../victim.tar.gz".to_owned(),
+        "sub/../../victim.tar.gz".to_owned(),
+        "..\\victim.tar.gz".to_owned(),
         "go1.22.10\u{1b}[2J.tar.gz".to_owned(),
     ] {
         let world2 = World::new(&["go1.22.10"]);
-        std::fs::write(world2.path().join("victim.txt"), "the user's file").unwrap();
+        std::fs::write(world2.path().join("victim.tar.gz"), "the user's file").unwrap();
         world2.edit_index(|file| {
             file["filename"] = serde_json::json!(bad.replace(
                 &victim.display().to_string(),
-                &world2.path().join("victim.txt").display().to_string()
+                &world2.path().join("victim.tar.gz").display().to_string()
             ));
             // A wrong sum: today's code deleted the "cached" file before downloading.
             file["sha256"] = serde_json::json!("0".repeat(64));
@@ -213,7 +209,7 @@ fn index_file_names_that_leave_downloads_are_refused_and_touch_nothing() {
         assert!(stderr.contains("unusable file name"), "{bad:?}: {stderr}");
         assert!(stderr.contains(&world2.index_url), "names the index: {stderr}");
         assert_eq!(
-            std::fs::read_to_string(world2.path().join("victim.txt")).unwrap(),
+            std::fs::read_to_string(world2.path().join("victim.tar.gz")).unwrap(),
             "the user's file",
             "{bad:?}"
         );
@@ -288,7 +284,8 @@ fn version_files_linked_to_devices_are_refused_unread() {
 
     for (name, target, kind) in [
         (".go-version", "/dev/zero", "character device"),
-        (".go-version", "/dev/stdin", "character device"),
+        // Piped here, as a hook's stdin may be: a FIFO.
+        (".go-version", "/dev/stdin", "a FIFO"),
         (".tool-versions", "/dev/zero", "character device"),
         ("go.mod", "/dev/zero", "character device"),
     ] {
@@ -569,7 +566,7 @@ fn a_version_with_shell_syntax_is_quoted_in_hints() {
             .env("GOPIN_AUTO_INSTALL", "0"),
     );
     assert!(
-        stderr.contains("'go1.22.4-$(touch${IFS}PWNED)'"),
+        stderr.contains("`gopin install '1.22.4-$(touch${IFS}PWNED)'`"),
         "quoted: {stderr}"
     );
 }
@@ -669,26 +666,26 @@ fn gopin_toolchain_works_in_a_deleted_directory() {
     let gone = world.work().join("gone");
     std::fs::create_dir_all(&gone).unwrap();
     // Enter it, then delete it: the child starts in a directory that no longer exists.
-    let mut go = world.go(&world.work(), &["version"]);
-    go.env("GOPIN_TOOLCHAIN", "1.22.10");
+    let go = world.home().join("shims/go");
+    drop(world.go(&world.work(), &[]));
     let script = format!(
         "cd '{}' && rmdir '{}' && exec \"$@\"",
         gone.display(),
         gone.display()
     );
-    let program = go.get_program().to_owned();
-    let mut shell = Command::new("/bin/sh");
-    shell.arg("-c").arg(&script).arg("sh").arg(&program).arg("version");
-    world.scrub(&mut shell, &world.work());
-    shell.env("GOPIN_TOOLCHAIN", "1.22.10");
-    let out = ok(&mut shell);
+    let in_gone = |toolchain: Option<&str>| {
+        let mut shell = world.program(&world.work(), "/bin/sh");
+        shell.arg("-c").arg(&script).arg("sh").arg(&go).arg("version");
+        if let Some(spec) = toolchain {
+            shell.env("GOPIN_TOOLCHAIN", spec);
+        }
+        shell
+    };
+    let out = ok(&mut in_gone(Some("1.22.10")));
     assert!(text(&out.stdout).contains("go version go1.22.10"), "{}", text(&out.stdout));
     // Without it, the error says the directory is gone.
     std::fs::create_dir_all(&gone).unwrap();
-    let mut shell = Command::new("/bin/sh");
-    shell.arg("-c").arg(&script).arg("sh").arg(&program).arg("version");
-    world.scrub(&mut shell, &world.work());
-    let stderr = fails(&mut shell);
+    let stderr = fails(&mut in_gone(None));
     assert!(stderr.contains("cannot read the current directory"), "{stderr}");
 }
 
@@ -700,15 +697,14 @@ fn a_directory_deeper_than_path_max_is_named_as_such() {
     let script = format!(
         "for i in $(seq 25); do mkdir {segment} && cd {segment} || exit 9; done; exec \"$@\""
     );
-    let mut shell = Command::new("/bin/bash");
+    let mut shell = world.program(&world.work(), "/bin/bash");
     shell
         .arg("-c")
         .arg(&script)
         .arg("sh")
         .arg(support::binaries::gopin())
-        .arg("current");
-    world.scrub(&mut shell, &world.work());
-    shell.env_remove("PWD");
+        .arg("current")
+        .env_remove("PWD");
     let stderr = fails(&mut shell);
     assert!(stderr.contains("PATH_MAX"), "{stderr}");
     assert!(!stderr.to_lowercase().contains("permission"), "{stderr}");
