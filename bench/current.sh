@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: `gopin current` inside a project (PRODUCT.md section 8: under 5 ms median).
+# Benchmark: `gopin current` inside a project (target: under 5 ms median).
 #
 # Builds the release binary, makes a project tree four folders deep below a go.mod with a
 # toolchain line (so selection also searches every ancestor for a go.work), installs a fake toolchain so `current` resolves

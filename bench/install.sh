@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: installing a real ~68 MB Go archive from a loopback server, against the careful
-# sequential recipe on the same file (curl -o, sha256sum -c, tar -xzf). PRODUCT.md section 8:
+# sequential recipe on the same file (curl -o, sha256sum -c, tar -xzf). Target:
 # no slower than the recipe, peak memory under 64 MiB.
 #
 # Each run unpacks into a fresh folder (this machine's disk reuses freed inodes only after a

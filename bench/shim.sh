@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks for the shim and the cd hook (PRODUCT.md section 8):
+# Benchmarks for the shim and the cd hook (targets in BENCHMARKS.md):
 # - what the shim adds to `go version` against calling the real binary directly (target: under
 #   1 ms median), next to what rustup's proxy adds on this machine (`~/.cargo/bin/rustc
 #   --version` against the toolchain's own rustc), all in one hyperfine run;

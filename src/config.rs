@@ -1,4 +1,4 @@
-//! gopin's settings from the environment (PRODUCT.md sections 1 and 6), read and checked once.
+//! gopin's settings from the environment (README: "Configuration"), read and checked once.
 //!
 //! A bad value is an error naming the variable, never silently replaced by a default.
 

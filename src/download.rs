@@ -1,4 +1,4 @@
-//! Fetching one archive, carefully (PRODUCT.md section 6).
+//! Fetching one archive, carefully (README: "How installs work").
 //!
 //! - Bytes go to a partial file named after the expected SHA-256 (so a stale partial of another
 //!   file is never appended to) and through the hasher, and are handed to a [`Consumer`] (the

@@ -1,5 +1,5 @@
 //! Errors meant for a person: one `error:` line naming the object, detail lines, one hint with
-//! a command to copy (PRODUCT.md section 7). Commands return `anyhow::Result`; `main` renders a
+//! a command to copy (README: "Commands"). Commands return `anyhow::Result`; `main` renders a
 //! [`UserError`] or a selection error as its report and anything else as its context chain.
 
 use gopin_shim::{Report, SelectError};

@@ -1,4 +1,4 @@
-//! Installing a version so that nothing is ever half-visible (PRODUCT.md sections 2 and 6).
+//! Installing a version so that nothing is ever half-visible (README: "How installs work").
 //!
 //! One process per version at a time (a lock); the archive is verified against the index and
 //! unpacked into a hidden staging folder beside `versions/` while it downloads; the tree is

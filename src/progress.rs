@@ -1,5 +1,5 @@
 //! Progress of a download: a bar on a terminal, plain lines elsewhere (CI logs, pipes), nothing
-//! with `--quiet` (PRODUCT.md section 6). Plain lines are few and fixed: the start with the
+//! with `--quiet` (README: "How installs work"). Plain lines are few and fixed: the start with the
 //! size, each quarter, a resume, each retry with its reason, verified, installed.
 
 use crate::output;

@@ -1,5 +1,5 @@
 //! Shells: which one, how to quote for it, how to set and unset a variable in it, and the
-//! integration script `gopin init` prints (PRODUCT.md section 5).
+//! integration script `gopin init` prints (README: "Shell setup").
 //!
 //! The script puts `shims/` first on PATH (once), defines a `gopin` function so `gopin use`
 //! can change the current shell, and installs a cd hook that asks `gopin hook` whether the

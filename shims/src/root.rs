@@ -1,4 +1,4 @@
-//! gopin's data folder and the layout under it (PRODUCT.md section 2).
+//! gopin's data folder and the layout under it (README: "Configuration", `GOPIN_HOME`).
 //!
 //! Everything gopin writes lives under one root so that CI caches one folder.
 

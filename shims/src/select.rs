@@ -1,4 +1,4 @@
-//! Which version runs here: the rules of PRODUCT.md section 3, in one function that the shim,
+//! Which version runs here: the rules of the README's "How selection works", in one function that the shim,
 //! `gopin current`, `which`, `why`, `env`, `exec` and `install` all call, so they can never
 //! disagree.
 //!

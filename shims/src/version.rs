@@ -2,7 +2,7 @@
 //!
 //! Go does not use semver: `1.21` is a language version that sorts *before* `1.21rc1`, while
 //! `1.20` is a release equal to `1.20.0`. Getting this wrong means picking the wrong toolchain,
-//! so the grammar and ordering here follow Go's parser rule for rule (see spec/go-facts.md).
+//! so the grammar and ordering here follow Go's parser rule for rule (Go's `src/internal/gover`).
 //! Numbers stay decimal strings so that `1.99999999999999999` never overflows.
 
 use std::cmp::Ordering;
@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn compare_matches_go_tables() {
-        // Rows from Go's internal/gover and go/version tests plus go-facts.md.
+        // Rows from Go's internal/gover and go/version tests.
         let rows: &[(&str, &str, Ordering)] = &[
             ("", "", Equal),
             ("x", "x", Equal),
