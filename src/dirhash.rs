@@ -241,4 +241,28 @@ mod tests {
             );
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn parse_never_panics_and_round_trips(text in "(h1:)?[A-Za-z0-9+/=]{0,50}") {
+                if let Ok(h) = H1::parse(&text) {
+                    prop_assert_eq!(h.to_string(), text);
+                }
+            }
+
+            #[test]
+            fn order_never_matters(mut files in prop::collection::btree_map("[a-z/.]{1,8}", any::<u8>(), 0..8)
+                .prop_map(|m| m.into_iter().collect::<Vec<_>>())) {
+                let forward = hash1(files.iter().map(|(n, c)| (n.clone(), [*c]))).unwrap();
+                files.reverse();
+                prop_assert_eq!(hash1(files.iter().map(|(n, c)| (n.clone(), [*c]))).unwrap(), forward);
+            }
+        }
+    }
 }

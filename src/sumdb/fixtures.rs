@@ -2,7 +2,7 @@
 //! stored hashes, tiles, heads signed by a test key) to prove things against.
 
 use super::hash::{Hash, record_hash};
-use super::merkle::{HashReader, stored_hashes_for_record, tree_hash};
+use super::merkle::{stored_hashes_for_record, tree_hash};
 use super::note::{Signer, Verifiers, sign};
 use super::tile::{Tile, tile_bytes};
 use super::tree::{SignedTree, Tree};
@@ -128,6 +128,12 @@ impl TestLog {
     }
 }
 
+/// One log of 70 000 records (past two tile levels), built once and shared by the tests.
+pub fn big_log() -> &'static TestLog {
+    static LOG: std::sync::OnceLock<TestLog> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| TestLog::with_records(70_000))
+}
+
 /// Record i's text, shaped like a real record.
 pub fn record_text(i: u64) -> String {
     format!(
@@ -137,7 +143,38 @@ pub fn record_text(i: u64) -> String {
     )
 }
 
-/// Stored hashes, read through the [`HashReader`] of a slice.
-pub fn read(log: &TestLog, indexes: &[u64]) -> Vec<Hash> {
-    log.hashes.as_slice().read_hashes(indexes).unwrap()
+/// Proptest strategies shared by the parsers' tests.
+pub mod strategies {
+    use proptest::prelude::*;
+
+    /// The default case count for this module's property tests: enough to find a slicing
+    /// mistake, few enough to keep `cargo test` quick.
+    pub fn config() -> ProptestConfig {
+        ProptestConfig::with_cases(512)
+    }
+
+    /// `valid` with a few random edits: bytes replaced, inserted or removed, or a cut.
+    pub fn mutated(valid: Vec<u8>) -> impl Strategy<Value = Vec<u8>> {
+        let edits =
+            prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..4u8), 1..4);
+        edits.prop_map(move |edits| {
+            let mut bytes = valid.clone();
+            for (at, byte, op) in edits {
+                if bytes.is_empty() {
+                    bytes.push(byte);
+                    continue;
+                }
+                let i = at.index(bytes.len());
+                match op {
+                    0 => bytes[i] = byte,
+                    1 => bytes.insert(i, byte),
+                    2 => {
+                        bytes.remove(i);
+                    }
+                    _ => bytes.truncate(i),
+                }
+            }
+            bytes
+        })
+    }
 }

@@ -585,4 +585,37 @@ mod tests {
             ));
         }
     }
+
+    mod properties {
+        use super::super::super::fixtures::strategies::{config, mutated};
+        use super::*;
+        use proptest::prelude::*;
+
+        fn known() -> Verifiers {
+            Verifiers::from(Verifier::parse(SUM_GOLANG_ORG).unwrap())
+        }
+
+        proptest! {
+            #![proptest_config(config())]
+
+            #[test]
+            fn parse_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+                let _ = parse(&bytes, TOOLCHAIN, REAL_LOOKUP_VERSION, &known());
+            }
+
+            // Edits anywhere in the real answer: an error, or an answer whose signed head is
+            // still the real one (the record is not signed; its proof comes later).
+            #[test]
+            fn parse_of_mutated_answers_never_panics(bytes in mutated(real_lookup_answer().into())) {
+                if let Ok(lookup) = parse(&bytes, TOOLCHAIN, REAL_LOOKUP_VERSION, &known()) {
+                    prop_assert_eq!(lookup.tree().size(), REAL_HEADS[0].0);
+                }
+            }
+
+            #[test]
+            fn any_module_and_version_never_panic(module in "\\PC{0,30}", version in "\\PC{0,30}") {
+                let _ = parse(real_lookup_answer().as_bytes(), &module, &version, &known());
+            }
+        }
+    }
 }

@@ -672,4 +672,49 @@ mod tests {
             ));
         }
     }
+
+    mod properties {
+        use super::super::super::fixtures::strategies::{config, mutated};
+        use super::*;
+        use proptest::prelude::*;
+
+        fn valid() -> Vec<u8> {
+            format!("{TEXT}\n{PETER_SIG}{ENOCH_SIG}").into_bytes()
+        }
+
+        proptest! {
+            #![proptest_config(config())]
+
+            #[test]
+            fn open_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+                let _ = open(&bytes, &Verifiers::from(peter()));
+            }
+
+            #[test]
+            fn open_of_arbitrary_text_never_panics(text in "(\\PC|\n|—| ){0,200}") {
+                let _ = open(text.as_bytes(), &Verifiers::from(peter()));
+            }
+
+            // A mutated note opens only if its text is still the signed one.
+            #[test]
+            fn mutated_notes_open_only_with_the_signed_text(bytes in mutated(valid())) {
+                if let Ok(note) = open(&bytes, &Verifiers::from(peter())) {
+                    prop_assert_eq!(note.text, TEXT);
+                }
+            }
+
+            #[test]
+            fn verifier_keys_never_panic(key in "(\\PC|\\+){0,90}") {
+                let _ = Verifier::parse(&key);
+                let _ = Signer::parse(&key);
+            }
+
+            #[test]
+            fn mutated_verifier_keys_parse_only_unchanged(bytes in mutated(PETER_KEY.into())) {
+                if let Ok(key) = std::str::from_utf8(&bytes) && let Ok(v) = Verifier::parse(key) {
+                    prop_assert_eq!(v.encode(), PETER_KEY);
+                }
+            }
+        }
+    }
 }

@@ -536,4 +536,44 @@ mod tests {
             Some(node_hash(&Hash([1; 32]), &Hash([2; 32])))
         );
     }
+
+    mod properties {
+        use super::super::super::fixtures::strategies::config;
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(config())]
+
+            #[test]
+            fn parse_path_never_panics(path in "\\PC{0,60}") {
+                let _ = Tile::parse_path(&path);
+            }
+
+            // Path-shaped input: whatever parses is canonical.
+            #[test]
+            fn parsed_paths_are_canonical(
+                path in "tile/[0-9+-]{1,3}/(data|[0-9-]{1,3})(/x?[0-9]{1,4}){1,8}(\\.p/[0-9]{1,4})?/?"
+            ) {
+                if let Ok(tile) = Tile::parse_path(&path) {
+                    prop_assert_eq!(tile.path(), path);
+                }
+            }
+
+            #[test]
+            fn paths_round_trip(height in 1..=30u8, level in 0..64u8, n in any::<u64>(), width in 1..=1u32 << 30) {
+                if let Some(tile) = Tile::new(height, level, n >> (u32::from(level) % 64), width) {
+                    prop_assert_eq!(Tile::parse_path(&tile.path()), Ok(tile));
+                }
+            }
+
+            #[test]
+            fn tile_math_never_panics(height in 1..=30u8, index in any::<u64>(), size in 0..=MAX_TREE_SIZE) {
+                if let Some((tile, range)) = tile_for_index(height, index) {
+                    prop_assert!(range.end <= tile.byte_len());
+                    let _ = tile_parent(&tile, 1, size);
+                }
+            }
+        }
+    }
 }

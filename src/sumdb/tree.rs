@@ -236,4 +236,30 @@ mod tests {
             Err(TreeError::Note(NoteError::Unverified { .. }))
         ));
     }
+
+    mod properties {
+        use super::super::super::fixtures::strategies::{config, mutated};
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(config())]
+
+            #[test]
+            fn parse_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+                let _ = Tree::parse(&bytes);
+            }
+
+            #[test]
+            fn parse_of_mutated_heads_never_panics(bytes in mutated(GOLDEN.into())) {
+                let _ = Tree::parse(&bytes);
+            }
+
+            #[test]
+            fn format_round_trips(size in 0..=MAX_TREE_SIZE, root in any::<[u8; 32]>()) {
+                let tree = Tree { size, root: Hash(root) };
+                prop_assert_eq!(Tree::parse(tree.format().as_bytes()), Ok(tree));
+            }
+        }
+    }
 }
