@@ -166,14 +166,14 @@ mod tests {
             (3, 70_000),
         ] {
             let (k, s) = (log.head(kept), log.head(seen));
-            let got = reconcile(&k, &s, serve(&log)).unwrap();
+            let got = reconcile(&k, &s, serve(log)).unwrap();
             assert_eq!(got.value, Timeline::Newer, "{kept} -> {seen}");
             assert!(!got.tiles.is_empty());
-            let got = reconcile(&s, &k, serve(&log)).unwrap();
+            let got = reconcile(&s, &k, serve(log)).unwrap();
             assert_eq!(got.value, Timeline::Older, "{seen} -> {kept}");
         }
         let head = log.head(1234);
-        let got = reconcile(&head, &head.clone(), serve(&log)).unwrap();
+        let got = reconcile(&head, &head.clone(), serve(log)).unwrap();
         assert_eq!(got.value, Timeline::Same);
         assert!(got.tiles.is_empty());
     }

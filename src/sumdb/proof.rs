@@ -23,6 +23,10 @@ use super::tile::{HEIGHT, Tile, hash_from_tile, subtree_of_entries, tile_for_ind
 use super::tree::SignedTree;
 use std::collections::{BTreeMap, HashMap};
 
+/// What the caller supplies: given tiles, their bytes (exactly `width × 32` each), from a cache
+/// or a proxy. Asked once per proof step with every tile that step needs.
+pub type ReadTiles<'a> = dyn FnMut(&[Tile]) -> anyhow::Result<Vec<Vec<u8>>> + 'a;
+
 /// A result proven from tiles that hash up to a signed root, and those tiles: the only bytes a
 /// caller should write to a tile cache.
 #[derive(Debug)]
@@ -112,17 +116,12 @@ struct TileHashReader<'r> {
     size: u64,
     root: Hash,
     height: u8,
-    read: &'r mut dyn FnMut(&[Tile]) -> anyhow::Result<Vec<Vec<u8>>>,
+    read: &'r mut ReadTiles<'r>,
     believed: BTreeMap<Tile, Vec<u8>>,
 }
 
 impl<'r> TileHashReader<'r> {
-    fn new(
-        size: u64,
-        root: Hash,
-        height: u8,
-        read: &'r mut dyn FnMut(&[Tile]) -> anyhow::Result<Vec<Vec<u8>>>,
-    ) -> Self {
+    fn new(size: u64, root: Hash, height: u8, read: &'r mut ReadTiles<'r>) -> Self {
         TileHashReader {
             size,
             root,
@@ -288,7 +287,7 @@ fn record_leaf_at(
     root: Hash,
     height: u8,
     id: u64,
-    read: &mut dyn FnMut(&[Tile]) -> anyhow::Result<Vec<Vec<u8>>>,
+    read: &mut ReadTiles<'_>,
 ) -> Result<Authenticated<Hash>, ProofError> {
     if id >= size {
         return Err(ProofError::RecordNotInTree { id, size });
@@ -342,7 +341,7 @@ pub fn prefix_root(
 pub(super) fn prefix_root_with_proof(
     tree: &SignedTree,
     old: u64,
-    read: &mut dyn FnMut(&[Tile]) -> anyhow::Result<Vec<Vec<u8>>>,
+    read: &mut ReadTiles<'_>,
 ) -> Result<Authenticated<(Hash, TreeProof)>, ProofError> {
     let (root, proof, tiles) = prefix_root_at(tree.size(), tree.root(), HEIGHT, old, true, read)?;
     Ok(Authenticated {
@@ -359,7 +358,7 @@ fn prefix_root_at(
     height: u8,
     old: u64,
     with_proof: bool,
-    read: &mut dyn FnMut(&[Tile]) -> anyhow::Result<Vec<Vec<u8>>>,
+    read: &mut ReadTiles<'_>,
 ) -> Result<PrefixResult, ProofError> {
     if old > size {
         return Err(ProofError::PrefixTooLarge { old, new: size });
@@ -483,7 +482,7 @@ mod tests {
             let head = log.head(size);
             for id in interesting_ids(size) {
                 let text = &log.records[id as usize];
-                let got = check_record_text(&head, id, text, serve(&log))
+                let got = check_record_text(&head, id, text, serve(log))
                     .unwrap_or_else(|e| panic!("record {id} in {size}: {e}"));
                 // The tiles handed back are the planned ones, with the log's bytes.
                 let planned = tiles_for_record(size, id).unwrap();
@@ -496,13 +495,13 @@ mod tests {
                 let other = &log.records[((id + 1) % size) as usize];
                 if size > 1 {
                     assert!(matches!(
-                        check_record_text(&head, id, other, serve(&log)),
+                        check_record_text(&head, id, other, serve(log)),
                         Err(ProofError::RecordMismatch { .. })
                     ));
                 }
             }
             assert!(matches!(
-                check_record_text(&head, size, b"x\n", serve(&log)),
+                check_record_text(&head, size, b"x\n", serve(log)),
                 Err(ProofError::RecordNotInTree { .. })
             ));
         }
@@ -515,17 +514,17 @@ mod tests {
         for (i, &size) in sizes.iter().enumerate() {
             let head = log.head(size);
             for &old in &sizes[..=i] {
-                let got = prefix_root(&head, old, serve(&log)).unwrap();
+                let got = prefix_root(&head, old, serve(log)).unwrap();
                 assert_eq!(got.value, log.tree(old).root, "{old} in {size}");
                 let planned = tiles_for_prefix(size, old).unwrap();
                 assert_eq!(got.tiles.len(), planned.len());
             }
             assert_eq!(
-                prefix_root(&head, 0, serve(&log)).unwrap().value,
+                prefix_root(&head, 0, serve(log)).unwrap().value,
                 super::super::hash::empty_tree_hash()
             );
             assert!(matches!(
-                prefix_root(&head, size + 1, serve(&log)),
+                prefix_root(&head, size + 1, serve(log)),
                 Err(ProofError::PrefixTooLarge { .. })
             ));
         }
@@ -540,7 +539,7 @@ mod tests {
             for target in tiles_for_record(size, id).unwrap() {
                 // A byte in the middle and the last byte, whatever the tile's width.
                 for pick in [|len: usize| 77 % len, |len: usize| len - 1] {
-                    let read = serve_altered(&log, target, move |b| {
+                    let read = serve_altered(log, target, move |b| {
                         let at = pick(b.len());
                         b[at] ^= 1;
                     });
@@ -552,7 +551,7 @@ mod tests {
                 }
             }
             // The honest tiles, in the same setup, prove it.
-            check_record_text(&head, id, text, serve(&log)).unwrap();
+            check_record_text(&head, id, text, serve(log)).unwrap();
         }
     }
 

@@ -278,7 +278,7 @@ pub fn subtree_of_entries(entries: &[u8]) -> Option<Hash> {
         return Hash::from_prefix(entries);
     }
     let count = entries.len() / HASH_SIZE;
-    if entries.len() % HASH_SIZE != 0 || !count.is_power_of_two() {
+    if !entries.len().is_multiple_of(HASH_SIZE) || !count.is_power_of_two() {
         return None;
     }
     let (left, right) = entries.split_at(entries.len() / 2);
