@@ -78,6 +78,16 @@ pub enum LookupError {
         version: String,
         line: String,
     },
+    #[error(
+        "the checksum database answer for {module}@{version} comes from {answer}, \
+         not from {latest}, the database of the tree head given"
+    )]
+    OtherDatabase {
+        module: String,
+        version: String,
+        answer: String,
+        latest: String,
+    },
     #[error("cannot prove the checksum database record for {module}@{version}")]
     Proof {
         module: String,
@@ -250,6 +260,14 @@ impl Lookup {
         latest: &SignedTree,
         read: impl FnMut(&[Tile]) -> anyhow::Result<Vec<Vec<u8>>>,
     ) -> Result<Authenticated<ModuleHashes>, LookupError> {
+        if latest.database() != self.tree.database() {
+            return Err(LookupError::OtherDatabase {
+                module: self.module.clone(),
+                version: self.version.clone(),
+                answer: self.tree.database().to_owned(),
+                latest: latest.database().to_owned(),
+            });
+        }
         let proven =
             check_record_text(latest, self.id, self.record.as_bytes(), read).map_err(|source| {
                 LookupError::Proof {
@@ -350,6 +368,17 @@ mod tests {
         longer.append(b"later\n".to_vec());
         let newer = longer.head(1001);
         assert!(lookup.verify(&newer, serve(&longer)).is_ok());
+        // The head of another database (same tree, another name and key) is refused.
+        let other = super::super::note::Signer::from_seed("other.example", &[9; 32]).unwrap();
+        let theirs = SignedTree::open(
+            &log.signed_by(1000, &other),
+            &Verifiers::from(other.verifier()),
+        )
+        .unwrap();
+        assert!(matches!(
+            lookup.verify(&theirs, serve(&log)),
+            Err(LookupError::OtherDatabase { .. })
+        ));
     }
 
     #[test]

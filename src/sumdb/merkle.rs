@@ -1,9 +1,9 @@
 //! Where each hash of the checksum database's Merkle tree lives, and how hashes combine into
 //! roots and proofs (RFC 6962, as golang.org/x/mod's `tlog`).
 //!
-//! Every hash the log ever stores has a fixed "stored index" (Crosby and Wallach's dense order:
-//! level L's hash n comes right after level L+1's... see [`stored_hash_index`]); tiles are
-//! slices of that order. The root of a tree of any size is built from at most 64 stored hashes,
+//! Every hash the log ever stores has a fixed "stored index" (Crosby and Wallach's dense order,
+//! in which each hash is stored as soon as the record completing it is appended; see
+//! [`stored_hash_index`]); tiles are slices of that order. The root of a tree of any size is built from at most 64 stored hashes,
 //! the perfect subtrees that tile it left to right ([`tree_hash`]). Record and tree proofs
 //! (RFC 6962 audit paths and consistency proofs) are here too: the database serves no proof
 //! endpoint, but a proof read from authenticated tiles is the evidence a fork report carries.
@@ -94,8 +94,9 @@ fn read_exactly(reader: &mut dyn HashReader, indexes: &[u64]) -> Result<Vec<Hash
 }
 
 /// The stored index of the hash at `level` (0 = records) and position `n` within that level.
-/// Level L's hash n is stored right after level L+1's... precisely: a subtree's hash is stored
-/// just after its last record's, so hashes appear in the order the log completes them.
+/// A subtree's hash is stored right after its last record's hash and those of the smaller
+/// subtrees that record completes, so hashes appear in the order the log completes them:
+/// r0, r1, (1,0), r2, r3, (1,1), (2,0), r4, ...
 pub fn stored_hash_index(level: u32, n: u64) -> u64 {
     // Level L's n-th hash completes with record (n+1)·2^L − 1; count the hashes before it.
     let mut n = n;
