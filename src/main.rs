@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod config;
 mod ctx;
+mod dirhash;
 mod doctor;
 mod download;
 mod error;
@@ -21,6 +22,7 @@ mod progress;
 mod retry;
 mod shell;
 mod shims;
+mod sumdb;
 mod system_go;
 mod toolchain;
 
