@@ -39,10 +39,10 @@ const HEADER_BUDGET: u64 = 1 << 20;
 const TRAILER_BUDGET: u64 = 1 << 20;
 
 /// Unix file-type bits, as stored in the upper half of a zip entry's external attributes.
-const S_IFMT: u32 = 0o170_000;
-const S_IFREG: u32 = 0o100_000;
-const S_IFDIR: u32 = 0o040_000;
-const S_IFLNK: u32 = 0o120_000;
+pub(crate) const S_IFMT: u32 = 0o170_000;
+pub(crate) const S_IFREG: u32 = 0o100_000;
+pub(crate) const S_IFDIR: u32 = 0o040_000;
+pub(crate) const S_IFLNK: u32 = 0o120_000;
 
 /// Set-uid and set-gid: a toolchain never needs them, and extracting them as root would hand
 /// out privileges.
@@ -126,7 +126,7 @@ pub enum ArchiveError {
     Read(#[source] io::Error),
 }
 
-fn refuse(entry: &str, why: &'static str) -> ArchiveError {
+pub(crate) fn refuse(entry: &str, why: &'static str) -> ArchiveError {
     ArchiveError::Unsafe {
         entry: entry.to_owned(),
         why,
@@ -147,6 +147,12 @@ fn refuse(entry: &str, why: &'static str) -> ArchiveError {
 /// components ending in a dot or a space (Windows strips those, so `go/.. ` or `go/...` would
 /// alias another path). Go's own tree has neither, since it must check out on Windows.
 pub fn entry_target(name: &str) -> Result<Option<PathBuf>, &'static str> {
+    entry_target_under(name, &["go"])
+}
+
+/// [`entry_target`] for archives whose top folder is `top` (its components): `go` for release
+/// archives, `golang.org`, `toolchain@<version>` for module zips.
+pub fn entry_target_under(name: &str, top: &[&str]) -> Result<Option<PathBuf>, &'static str> {
     if name.is_empty() {
         return Err("empty name");
     }
@@ -192,8 +198,14 @@ pub fn entry_target(name: &str) -> Result<Option<PathBuf>, &'static str> {
     }
 
     let mut components = name.split('/');
-    if components.next() != Some("go") {
-        return Err("not under go/");
+    for expected in top {
+        if components.next() != Some(*expected) {
+            return Err(if top == ["go"] {
+                "not under go/"
+            } else {
+                "not under the module's folder"
+            });
+        }
     }
     let relative: PathBuf = components.collect();
     if relative.as_os_str().is_empty() {
@@ -444,14 +456,14 @@ pub fn extract_zip(file: &Path, dest: &Path, limits: &Limits) -> Result<Stats, A
     Ok(out.stats)
 }
 
-fn too_many_entries(limits: &Limits) -> ArchiveError {
+pub(crate) fn too_many_entries(limits: &Limits) -> ArchiveError {
     ArchiveError::TooLarge {
         limit: limits.max_entries,
         what: "entries",
     }
 }
 
-fn too_many_bytes(limits: &Limits) -> ArchiveError {
+pub(crate) fn too_many_bytes(limits: &Limits) -> ArchiveError {
     ArchiveError::TooLarge {
         limit: limits.max_total_bytes,
         what: "bytes",
@@ -459,7 +471,7 @@ fn too_many_bytes(limits: &Limits) -> ArchiveError {
 }
 
 /// Keeps the zip crate's io::Error as is (a read failure of the file), wraps the rest.
-fn zip_error(error: zip::result::ZipError) -> ArchiveError {
+pub(crate) fn zip_error(error: zip::result::ZipError) -> ArchiveError {
     match error {
         zip::result::ZipError::Io(e) => ArchiveError::Read(e),
         other => ArchiveError::Read(io::Error::from(other)),
@@ -583,7 +595,7 @@ fn file_options(_executable: bool) -> OpenOptions {
 }
 
 #[cfg(unix)]
-fn dir_builder() -> fs::DirBuilder {
+pub(crate) fn dir_builder() -> fs::DirBuilder {
     use std::os::unix::fs::DirBuilderExt;
     let mut builder = fs::DirBuilder::new();
     builder.mode(0o755);
@@ -591,13 +603,13 @@ fn dir_builder() -> fs::DirBuilder {
 }
 
 #[cfg(not(unix))]
-fn dir_builder() -> fs::DirBuilder {
+pub(crate) fn dir_builder() -> fs::DirBuilder {
     fs::DirBuilder::new()
 }
 
 /// Reads until `buf` is full or the input ends; returns the count (0 only at the end).
 /// Decompressors often return less than asked, and filling the buffer keeps writes large.
-fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+pub(crate) fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match reader.read(&mut buf[filled..]) {

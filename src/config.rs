@@ -26,6 +26,8 @@ pub struct Config {
     pub index_timeout: Duration,
     /// Retries after the first try of a transient failure.
     pub retries: u32,
+    /// `GOPIN_SOURCE`: where toolchains come from, in order.
+    pub sources: Vec<crate::source::Kind>,
 }
 
 impl Config {
@@ -43,6 +45,7 @@ impl Config {
             read_timeout: seconds(get, "GOPIN_READ_TIMEOUT", 30)?,
             index_timeout: seconds(get, "GOPIN_INDEX_TIMEOUT", 60)?,
             retries: number(get, "GOPIN_RETRIES", 4)?,
+            sources: sources(get)?,
         })
     }
 }
@@ -92,6 +95,37 @@ fn flag(get: &dyn Fn(&str) -> Option<String>, var: &str, default: bool) -> Resul
             )
         }),
     }
+}
+
+/// `GOPIN_SOURCE`: a comma-separated list of source names, each at most once.
+fn sources(get: &dyn Fn(&str) -> Option<String>) -> Result<Vec<crate::source::Kind>> {
+    let Some(value) = get("GOPIN_SOURCE") else {
+        return Ok(vec![crate::source::Kind::Index]);
+    };
+    let mut kinds = Vec::new();
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        match crate::source::Kind::parse(name) {
+            Some(kind) if !kinds.contains(&kind) => kinds.push(kind),
+            Some(_) => {}
+            None => {
+                return Err(bad_variable(
+                    "GOPIN_SOURCE",
+                    &value,
+                    &format!("{name:?} is not a source (expected index or goproxy)"),
+                    "`export GOPIN_SOURCE=index`, or unset it".to_owned(),
+                ));
+            }
+        }
+    }
+    if kinds.is_empty() {
+        return Err(bad_variable(
+            "GOPIN_SOURCE",
+            &value,
+            "it names no source",
+            "`unset GOPIN_SOURCE` to use the index".to_owned(),
+        ));
+    }
+    Ok(kinds)
 }
 
 fn number(get: &dyn Fn(&str) -> Option<String>, var: &str, default: u32) -> Result<u32> {
@@ -175,6 +209,8 @@ mod tests {
             ("GOPIN_CONNECT_TIMEOUT", "0"),
             ("GOPIN_READ_TIMEOUT", "soon"),
             ("GOPIN_INDEX_TIMEOUT", "-5"),
+            ("GOPIN_SOURCE", "dl.google.com"),
+            ("GOPIN_SOURCE", " , "),
         ] {
             let message =
                 crate::error::report_of(&config(&[(var, value)]).unwrap_err()).to_string();

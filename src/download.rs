@@ -203,7 +203,7 @@ pub fn fetch(
             part.display()
         ));
     }
-    Err(user(report.hint(if certificate {
+    Err(crate::error::unreachable(report.hint(if certificate {
         retry::CERTIFICATE_HINT
     } else {
         "run the command again to resume, or set GOPIN_DOWNLOAD_URL to a mirror (e.g. https://golang.google.cn/dl/)"

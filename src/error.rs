@@ -22,9 +22,30 @@ pub fn user(report: Report) -> anyhow::Error {
     anyhow::Error::new(UserError(report))
 }
 
+/// A place that could not be reached (every URL of a download failed): another source may
+/// still answer, unlike a mismatch or a full disk.
+#[derive(Debug)]
+pub struct Unreachable(pub Report);
+
+impl fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl std::error::Error for Unreachable {}
+
+/// Wraps a report as an error that says the place could not be reached.
+pub fn unreachable(report: Report) -> anyhow::Error {
+    anyhow::Error::new(Unreachable(report))
+}
+
 /// The report for any error a command returned.
 pub fn report_of(error: &anyhow::Error) -> Report {
     if let Some(UserError(report)) = error.downcast_ref::<UserError>() {
+        return report.clone();
+    }
+    if let Some(Unreachable(report)) = error.downcast_ref::<Unreachable>() {
         return report.clone();
     }
     if let Some(select) = error.downcast_ref::<SelectError>() {

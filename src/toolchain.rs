@@ -47,7 +47,7 @@ pub fn active(ctx: &Ctx, trace: &mut Trace) -> Result<Active> {
     let selection = select::select(&inputs, trace)?;
     let chosen = match selection.resolve(|| installed_versions(&ctx.root)) {
         Ok(chosen) => chosen,
-        Err(fuzzy) => selection.with_version(newest_in_index(ctx, &fuzzy)?),
+        Err(fuzzy) => selection.with_version(newest_available(ctx, &fuzzy)?),
     };
     let goroot = match &chosen.choice {
         Choice::Version(v) => installed_goroot(ctx, v),
@@ -69,11 +69,10 @@ pub fn installed_goroot(ctx: &Ctx, version: &Version) -> Option<PathBuf> {
     go.is_file().then_some(dir)
 }
 
-/// The newest release in the index matching a fuzzy spec.
-pub fn newest_in_index(ctx: &Ctx, fuzzy: &Fuzzy) -> Result<Version> {
-    let index = ctx.index(&|index| index.newest(fuzzy, &ctx.platform).is_some())?;
-    match index.newest(fuzzy, &ctx.platform) {
-        Some(found) => Ok(found.version),
+/// The newest release the sources have matching a fuzzy spec.
+pub fn newest_available(ctx: &Ctx, fuzzy: &Fuzzy) -> Result<Version> {
+    match crate::source::newest(ctx, fuzzy, &ctx.platform)? {
+        Some(version) => Ok(version),
         None => Err(user(
             Report::new(format!(
                 "no stable Go release matches {fuzzy} for {}",
@@ -91,7 +90,7 @@ pub fn newest_in_index(ctx: &Ctx, fuzzy: &Fuzzy) -> Result<Version> {
 pub fn resolve_spec(ctx: &Ctx, spec: &Spec) -> Result<Option<Version>> {
     match spec {
         Spec::System => Ok(None),
-        Spec::Fuzzy(fuzzy) => newest_in_index(ctx, fuzzy).map(Some),
+        Spec::Fuzzy(fuzzy) => newest_available(ctx, fuzzy).map(Some),
         Spec::Exact(version) => {
             if installed_goroot(ctx, version).is_some() {
                 return Ok(Some(version.clone()));
@@ -106,8 +105,7 @@ pub fn resolve_spec(ctx: &Ctx, spec: &Spec) -> Result<Option<Version>> {
                         )),
                 ));
             }
-            let index = ctx.index(&|index| index.lists(version))?;
-            if index.find(version, &ctx.platform).is_none() {
+            if !crate::source::has(ctx, version, &ctx.platform)? {
                 return Err(user(
                     Report::new(format!(
                         "{version} is not in the Go download index for {}",

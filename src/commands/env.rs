@@ -4,10 +4,9 @@
 //! from gopin's choice, as the shim prevents. Nothing but those lines goes to stdout; a
 //! missing version is installed first (messages on stderr) unless GOPIN_AUTO_INSTALL=0.
 
-use crate::commands::exec::ensure_auto_install;
 use crate::ctx::Ctx;
 use crate::error::user;
-use crate::install::{self, Options};
+use crate::install;
 use crate::output;
 use crate::shell::Shell;
 use crate::toolchain;
@@ -27,9 +26,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let goroot = match (&active.chosen.choice, &active.goroot) {
         (_, Some(goroot)) => goroot.clone(),
         (Choice::Version(version), None) => {
-            ensure_auto_install(version, Some(&active.chosen.reason))?;
-            install::install(ctx, version, &Options::new(ctx))?;
-            ctx.root.version_dir(&version.to_string())
+            install::ensure(ctx, version, Some(&active.chosen.reason))?
         }
         (Choice::System, None) => {
             return Err(user(

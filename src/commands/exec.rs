@@ -5,10 +5,10 @@
 
 use crate::ctx::Ctx;
 use crate::error::user;
-use crate::install::{self, Options};
+use crate::install;
 use crate::toolchain;
 use anyhow::Result;
-use gopin_shim::{Choice, Reason, Report, Spec, Trace, Version, policy};
+use gopin_shim::{Choice, Report, Spec, Trace, Version, policy};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -32,14 +32,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             }
         }
     };
-    let goroot = match toolchain::installed_goroot(ctx, &version) {
-        Some(goroot) => goroot,
-        None => {
-            ensure_auto_install(&version, reason.as_ref())?;
-            install::install(ctx, &version, &Options::new(ctx))?;
-            ctx.root.version_dir(&version.to_string())
-        }
-    };
+    let goroot = install::ensure(ctx, &version, reason.as_ref())?;
     run_command(&args.command, Some(goroot), &ctx.root)
 }
 
@@ -49,26 +42,13 @@ fn resolve(ctx: &Ctx, text: &str) -> Result<Version> {
         Spec::Exact(v) => Ok(v),
         Spec::Fuzzy(fuzzy) => match fuzzy.newest(&gopin_shim::installed_versions(&ctx.root)) {
             Some(v) => Ok(v.clone()),
-            None => toolchain::newest_in_index(ctx, &fuzzy),
+            None => toolchain::newest_available(ctx, &fuzzy),
         },
         Spec::System => Err(user(
             Report::new("`gopin exec system` would run the system go as is")
                 .hint("run the command directly"),
         )),
     }
-}
-
-/// `GOPIN_AUTO_INSTALL=0` turns automatic installs into an error naming the command to run.
-pub fn ensure_auto_install(version: &Version, reason: Option<&Reason>) -> Result<()> {
-    if policy::auto_install_off() {
-        let message = format!("{version} is not installed");
-        return Err(user(policy::install_refused(
-            message,
-            version.bare(),
-            reason,
-        )));
-    }
-    Ok(())
 }
 
 /// Runs the command with the toolchain's bin/ first on PATH; on Unix this process becomes it.

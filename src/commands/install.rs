@@ -76,7 +76,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
 fn resolve(ctx: &Ctx, text: &str) -> Result<Version> {
     match toolchain::parse_spec(text)? {
         Spec::Exact(version) => Ok(version),
-        Spec::Fuzzy(fuzzy) => toolchain::newest_in_index(ctx, &fuzzy),
+        Spec::Fuzzy(fuzzy) => toolchain::newest_available(ctx, &fuzzy),
         Spec::System => Err(system_error()),
     }
 }

@@ -3,9 +3,9 @@
 
 use crate::ctx::Ctx;
 use crate::error::user;
-use crate::index::Available;
 use crate::output;
 use crate::platform::Platform;
+use crate::source::Listed;
 use crate::toolchain;
 use anyhow::Result;
 use gopin_shim::{Report, Spec, installed_versions};
@@ -45,9 +45,9 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         args.os.as_deref().or(Some(&ctx.platform.os)),
         args.arch.as_deref().or(Some(&ctx.platform.arch)),
     );
-    let index = ctx.index(&|_| true)?;
-    let keep = |a: &Available<'_>| {
-        let stable_ok = args.all || a.release.stable;
+    let all = crate::source::list(ctx, &platform, &|_| true)?;
+    let keep = |a: &&Listed| {
+        let stable_ok = args.all || a.stable;
         let spec_ok = match &spec {
             None | Some(Spec::System) => true,
             Some(Spec::Exact(v)) => v.go_cmp(&a.version).is_eq() && v.suffix().is_empty(),
@@ -55,11 +55,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         };
         stable_ok && spec_ok
     };
-    let listed: Vec<Available<'_>> = index
-        .available(&platform)
-        .into_iter()
-        .filter(keep)
-        .collect();
+    let listed: Vec<&Listed> = all.iter().filter(keep).collect();
     if listed.is_empty() {
         let what = args
             .spec
@@ -74,13 +70,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         let items: Vec<_> = listed
             .iter()
             .map(|a| {
+                let file = a.file.as_ref();
                 json!({
                     "version": a.version.to_string(),
-                    "stable": a.release.stable,
+                    "stable": a.stable,
                     "installed": installed.contains(&a.version),
-                    "filename": a.archive.filename,
-                    "size": a.archive.size,
-                    "sha256": if a.archive.sha256.is_empty() { None } else { Some(&a.archive.sha256) },
+                    "filename": file.map(|f| &f.filename),
+                    "size": file.map(|f| f.size),
+                    "sha256": file.map(|f| &f.sha256).filter(|s| !s.is_empty()),
                 })
             })
             .collect();

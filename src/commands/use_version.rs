@@ -2,9 +2,8 @@
 //! unsets) `GOPIN_TOOLCHAIN` to the exact version; the `gopin` shell function from `gopin
 //! init` evaluates it. Without the integration it says how to evaluate it by hand.
 
-use crate::commands::exec::ensure_auto_install;
 use crate::ctx::Ctx;
-use crate::install::{self, Options};
+use crate::install;
 use crate::output;
 use crate::shell::Shell;
 use crate::toolchain;
@@ -41,10 +40,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             let spec = toolchain::parse_spec(text)?;
             let value = match toolchain::resolve_spec(ctx, &spec)? {
                 Some(version) => {
-                    if toolchain::installed_goroot(ctx, &version).is_none() {
-                        ensure_auto_install(&version, None)?;
-                        install::install(ctx, &version, &Options::new(ctx))?;
-                    }
+                    install::ensure(ctx, &version, None)?;
                     toolchain::exact_text(&version)
                 }
                 None => "system".to_owned(),

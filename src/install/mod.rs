@@ -5,24 +5,22 @@
 //! checked (`bin/go` executable, `VERSION` naming the version); one rename makes it visible.
 //! Staging folders left by killed runs are removed under the lock, partial downloads resumed.
 
+mod stream;
+
+pub use stream::StreamExtractor;
+
 use crate::archive::{self, ArchiveError, Format, Limits, Stats};
 use crate::ctx::Ctx;
-use crate::download::{self, Consumer, Discard, Expected};
+use crate::download;
 use crate::error::user;
 use crate::lock::Lock;
 use crate::output;
 use crate::pause;
 use crate::platform::Platform;
-use crate::progress::{Progress, Style};
-use anyhow::{Context, Result, anyhow};
+use crate::progress::Style;
+use anyhow::{Context, Result};
 use gopin_shim::{Report, Version};
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::thread::JoinHandle;
-
-/// How many downloaded chunks may wait for the extractor: bounds memory (8 MiB at 256 KiB).
-const PIPE_DEPTH: usize = 32;
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -65,46 +63,8 @@ pub fn install(ctx: &Ctx, version: &Version, options: &Options) -> Result<Outcom
     }
     remove_leftovers(ctx, &name);
 
-    let index = ctx.index(&|index| index.find(version, &options.platform).is_some())?;
-    let Some(found) = index.find(version, &options.platform) else {
-        let listed = if index.lists(version) {
-            " has no archive for"
-        } else {
-            " is not in the Go download index for"
-        };
-        return Err(user(
-            Report::new(format!("{version}{listed} {}", options.platform)).hint(format!(
-                "see the releases with `gopin list-remote {}.{}`",
-                version.major(),
-                version.minor()
-            )),
-        ));
-    };
-    let expected = Expected::from_index(found.archive, &index.origin)?;
-    let format = archive_format(&expected.filename)?;
     let staging = staging_dir(ctx, &name);
-    let cached = download::archive_path(ctx, &expected.filename);
-    if cached.is_file() && download::matches(&cached, &expected) {
-        output::info(format_args!(
-            "using the verified archive {}",
-            cached.display()
-        ));
-        unpack_file(format, &cached, &staging)?;
-    } else {
-        let _ = std::fs::remove_file(&cached);
-        let progress = Progress::new(options.style, &expected.filename, expected.size);
-        match format {
-            Format::TarGz => {
-                let mut extractor = StreamExtractor::new(staging.clone(), &expected.filename);
-                download::fetch(ctx, &expected, &progress, &mut extractor)?;
-                extractor.finish()?;
-            }
-            Format::Zip => {
-                let path = download::fetch(ctx, &expected, &progress, &mut Discard)?;
-                unpack_file(format, &path, &staging)?;
-            }
-        }
-    }
+    crate::source::fetch(ctx, version, options, &staging)?;
     make_visible(ctx, &staging, version, options.force)?;
     installed(ctx, version)
 }
@@ -154,12 +114,35 @@ fn installed(ctx: &Ctx, version: &Version) -> Result<Outcome> {
     Ok(Outcome::Installed)
 }
 
+/// Makes the selected version present (the one owner of that decision, for `exec`, `env`,
+/// `use`, the cd hook and the shim's hand-over): installed already, or installed now unless
+/// automatic installs are off (then an error naming the command to run). Returns its GOROOT.
+pub fn ensure(
+    ctx: &Ctx,
+    version: &Version,
+    reason: Option<&gopin_shim::Reason>,
+) -> Result<PathBuf> {
+    if let Some(goroot) = crate::toolchain::installed_goroot(ctx, version) {
+        return Ok(goroot);
+    }
+    if !ctx.config.auto_install {
+        let message = format!("{version} is not installed");
+        return Err(user(gopin_shim::policy::install_refused(
+            message,
+            version.bare(),
+            reason,
+        )));
+    }
+    install(ctx, version, &Options::new(ctx))?;
+    Ok(ctx.root.version_dir(&version.to_string()))
+}
+
 /// True when the version's folder holds a `bin/go`.
 pub fn is_installed(ctx: &Ctx, version: &Version) -> bool {
     crate::toolchain::installed_goroot(ctx, version).is_some()
 }
 
-fn archive_format(filename: &str) -> Result<Format> {
+pub(crate) fn archive_format(filename: &str) -> Result<Format> {
     Format::from_filename(filename).ok_or_else(|| {
         user(
             Report::new(format!("{filename} is not a .tar.gz or .zip archive"))
@@ -213,7 +196,7 @@ pub fn abandoned_folders(ctx: &Ctx) -> Vec<PathBuf> {
 }
 
 /// Unpacks an archive file into a fresh staging folder.
-fn unpack_file(format: Format, file: &Path, staging: &Path) -> Result<Stats> {
+pub(crate) fn unpack_file(format: Format, file: &Path, staging: &Path) -> Result<Stats> {
     fresh_dir(staging)?;
     let result = match format {
         Format::TarGz => std::fs::File::open(file)
@@ -234,7 +217,7 @@ fn unpack_file(format: Format, file: &Path, staging: &Path) -> Result<Stats> {
 }
 
 /// An extraction failure as a person should read it: a full disk is not a hostile archive.
-fn unpack_error(error: ArchiveError, archive: &str, staging: &Path) -> anyhow::Error {
+pub(crate) fn unpack_error(error: ArchiveError, archive: &str, staging: &Path) -> anyhow::Error {
     let versions = staging.parent().unwrap_or(staging);
     let report = match &error {
         ArchiveError::Write { path, source } => crate::error::write_failed(
@@ -255,7 +238,7 @@ fn unpack_error(error: ArchiveError, archive: &str, staging: &Path) -> anyhow::E
     user(report)
 }
 
-fn fresh_dir(dir: &Path) -> Result<()> {
+pub(crate) fn fresh_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("cannot remove {}", dir.display()))?;
     }
@@ -325,137 +308,4 @@ fn check_tree(dir: &Path, version: &Version) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// The extractor thread and its result.
-type Extraction = JoinHandle<Result<Stats, ArchiveError>>;
-
-/// Unpacks a `.tar.gz` on a second thread while it downloads: the download thread hashes and
-/// writes the partial file, the extractor inflates and writes the tree, so the two overlap.
-struct StreamExtractor {
-    staging: PathBuf,
-    /// The archive's file name, for messages.
-    archive: String,
-    running: Option<(SyncSender<Vec<u8>>, Extraction)>,
-    /// The extractor's outcome when it stopped before the last byte: the end of the tar came
-    /// before the gzip trailer, or it refused what it read. A refusal is reported only once the
-    /// checksum has matched: on bytes that fail it, the mismatch is the truth (and leads to a
-    /// fresh download or the next mirror), not a hostile archive.
-    ended: Option<Result<Stats, ArchiveError>>,
-}
-
-impl StreamExtractor {
-    fn new(staging: PathBuf, archive: &str) -> StreamExtractor {
-        StreamExtractor {
-            staging,
-            archive: archive.to_owned(),
-            running: None,
-            ended: None,
-        }
-    }
-
-    /// The stream is complete and verified: wait for the extractor and return its result.
-    fn finish(mut self) -> Result<Stats> {
-        if let Some(ended) = self.ended.take() {
-            return ended.map_err(|e| {
-                let _ = std::fs::remove_dir_all(&self.staging);
-                unpack_error(e, &self.archive, &self.staging)
-            });
-        }
-        let (sender, handle) = self
-            .running
-            .take()
-            .ok_or_else(|| anyhow!("the extractor never started"))?;
-        drop(sender);
-        let result = handle
-            .join()
-            .map_err(|_| anyhow!("the extractor thread panicked"))?;
-        result.map_err(|e| {
-            let _ = std::fs::remove_dir_all(&self.staging);
-            unpack_error(e, &self.archive, &self.staging)
-        })
-    }
-}
-
-impl Consumer for StreamExtractor {
-    fn begin(&mut self) -> Result<()> {
-        self.abort();
-        fresh_dir(&self.staging)?;
-        let (sender, receiver) = sync_channel(PIPE_DEPTH);
-        let staging = self.staging.clone();
-        let handle = std::thread::spawn(move || {
-            archive::extract_tar_gz(ChannelReader::new(receiver), &staging, &Limits::default())
-        });
-        self.running = Some((sender, handle));
-        Ok(())
-    }
-
-    fn feed(&mut self, bytes: &[u8]) -> Result<()> {
-        let Some((sender, _)) = &self.running else {
-            return Ok(()); // the tar ended; the rest is the gzip trailer, which the hash covers
-        };
-        if sender.send(bytes.to_vec()).is_ok() {
-            return Ok(());
-        }
-        // The extractor stopped reading: it finished, or failed on what it read.
-        let (_, handle) = self.running.take().expect("checked above");
-        let outcome = handle
-            .join()
-            .map_err(|_| anyhow!("the extractor thread panicked"))?;
-        match outcome {
-            // The disk, not the bytes: no download can fix that, so stop now.
-            Err(error @ ArchiveError::Write { .. }) => {
-                let _ = std::fs::remove_dir_all(&self.staging);
-                Err(unpack_error(error, &self.archive, &self.staging))
-            }
-            outcome => {
-                self.ended = Some(outcome);
-                Ok(())
-            }
-        }
-    }
-
-    fn abort(&mut self) {
-        if let Some((sender, handle)) = self.running.take() {
-            drop(sender);
-            let _ = handle.join();
-        }
-        self.ended = None;
-        let _ = std::fs::remove_dir_all(&self.staging);
-    }
-}
-
-/// Reads the chunks a channel delivers; the sender hanging up is the end of the stream.
-struct ChannelReader {
-    receiver: Receiver<Vec<u8>>,
-    chunk: Vec<u8>,
-    at: usize,
-}
-
-impl ChannelReader {
-    fn new(receiver: Receiver<Vec<u8>>) -> ChannelReader {
-        ChannelReader {
-            receiver,
-            chunk: Vec::new(),
-            at: 0,
-        }
-    }
-}
-
-impl Read for ChannelReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.at == self.chunk.len() {
-            match self.receiver.recv() {
-                Ok(chunk) => {
-                    self.chunk = chunk;
-                    self.at = 0;
-                }
-                Err(_) => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.chunk.len() - self.at);
-        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
 }

@@ -1,0 +1,500 @@
+//! Unpacking a toolchain module zip (`golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64.zip`)
+//! into a staging folder, and computing its `h1:` on the way (README: "Toolchains through a Go
+//! module proxy").
+//!
+//! - Every entry must sit under `golang.org/toolchain@<version>/` and pass the release
+//!   archive's path rules; links, devices and duplicates (also those differing only in case,
+//!   which collide on macOS and Windows) are refused, naming the entry.
+//! - The zip's file modes are ignored: nothing authenticates them (the `h1:` covers names and
+//!   bytes only). Exec bits are set the way Go's release packaging sets them, so a proxy install
+//!   and a tarball install of one version hold the same files with the same modes.
+//! - Each `_go.mod` is also copied to `go.mod`, as the go command does (both are kept).
+//! - Entries are independent, so they are unpacked on every core; each thread hashes what it
+//!   writes, and the digests are combined into the `h1:` at the end.
+
+// Wired into install by the goproxy source (issue 10).
+#![allow(dead_code)]
+
+use crate::archive::{
+    ArchiveError, Limits, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Stats, dir_builder,
+    entry_target_under, read_full, refuse, too_many_bytes, too_many_entries, zip_error,
+};
+use crate::dirhash::{H1, Hash1};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeSet, HashSet};
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+/// What an unpacked module zip was.
+#[derive(Debug)]
+pub struct Unpacked {
+    /// The `h1:` of the zip's contents, as Go's dirhash computes it over the zip.
+    pub h1: H1,
+    pub stats: Stats,
+}
+
+/// One entry to write, decided before anything is written.
+struct Planned {
+    index: usize,
+    name: String,
+    relative: PathBuf,
+    executable: bool,
+    size: u64,
+}
+
+/// True for files Go's release packaging marks executable: everything under `bin/` and
+/// `pkg/tool/`, scripts (`.bash`, `.sh`, `.pl`, `.rc`) and the `go_GOOS_GOARCH_exec` wrappers.
+pub fn is_executable(relative: &str) -> bool {
+    let base = relative.rsplit('/').next().unwrap_or(relative);
+    relative.starts_with("bin/")
+        || relative.starts_with("pkg/tool/")
+        || [".bash", ".sh", ".pl", ".rc"]
+            .iter()
+            .any(|ext| base.ends_with(ext))
+        || (base.starts_with("go_") && base.ends_with("_exec") && base.matches('_').count() >= 3)
+}
+
+/// Unpacks `zip` (the module `golang.org/toolchain` at `module_version`) into `dest`, an
+/// existing empty folder: `<prefix>/bin/go` becomes `dest/bin/go`.
+pub fn extract(
+    zip: &Path,
+    module_version: &str,
+    dest: &Path,
+    limits: &Limits,
+) -> Result<Unpacked, ArchiveError> {
+    let top_dir = format!("toolchain@{module_version}");
+    let top = ["golang.org", top_dir.as_str()];
+    let plan = plan(zip, &top, limits)?;
+    // Folders first, single-threaded, so the writers never race to create one.
+    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+    for item in &plan.files {
+        for ancestor in item.relative.ancestors().skip(1) {
+            if !ancestor.as_os_str().is_empty() {
+                folders.insert(ancestor.to_owned());
+            }
+        }
+    }
+    folders.extend(plan.dirs.iter().cloned());
+    for folder in &folders {
+        let path = dest.join(folder);
+        match dir_builder().create(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(source) => return Err(ArchiveError::Write { path, source }),
+        }
+    }
+
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+    let files = &plan.files;
+    let results: Vec<Result<Vec<(String, [u8; 32])>, ArchiveError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    let mine = files.iter().skip(t).step_by(threads);
+                    write_files(zip, dest, mine)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(ArchiveError::Read(io::Error::other(
+                        "an unpacking thread panicked",
+                    )))
+                })
+            })
+            .collect()
+    });
+    let mut hash = Hash1::new();
+    let mut stats = Stats {
+        dirs: folders.len() as u64,
+        ..Stats::default()
+    };
+    for result in results {
+        for (name, digest) in result? {
+            hash.add(name, digest)
+                .map_err(|e| refuse_owned(&e.to_string()))?;
+        }
+    }
+    // Directory entries count in Go's hash of a zip like any other (their content is empty).
+    for name in &plan.dir_names {
+        hash.add(name.clone(), Sha256::digest(b"").into())
+            .map_err(|e| refuse_owned(&e.to_string()))?;
+    }
+    for item in files {
+        stats.files += 1;
+        stats.bytes += item.size;
+    }
+    let h1 = hash.finish().map_err(|e| refuse_owned(&e.to_string()))?;
+    Ok(Unpacked { h1, stats })
+}
+
+fn refuse_owned(why: &str) -> ArchiveError {
+    ArchiveError::Read(io::Error::new(io::ErrorKind::InvalidData, why.to_owned()))
+}
+
+struct Plan {
+    files: Vec<Planned>,
+    dirs: Vec<PathBuf>,
+    dir_names: Vec<String>,
+}
+
+/// Reads the central directory and decides every entry before a byte is written.
+fn plan(zip: &Path, top: &[&str], limits: &Limits) -> Result<Plan, ArchiveError> {
+    let input = File::open(zip).map_err(ArchiveError::Read)?;
+    let mut archive = zip::ZipArchive::new(BufReader::new(input)).map_err(zip_error)?;
+    if archive.len() as u64 > limits.max_entries {
+        return Err(too_many_entries(limits));
+    }
+    let mut plan = Plan {
+        files: Vec::with_capacity(archive.len()),
+        dirs: Vec::new(),
+        dir_names: Vec::new(),
+    };
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut declared: u64 = 0;
+    for index in 0..archive.len() {
+        let entry = archive.by_index_raw(index).map_err(zip_error)?;
+        let name = match entry.name() {
+            Ok(name) => name.into_owned(),
+            Err(_) => {
+                let lossy = String::from_utf8_lossy(entry.name_raw()).into_owned();
+                return Err(refuse(&lossy, "name is not valid text"));
+            }
+        };
+        let target = entry_target_under(&name, top).map_err(|why| refuse(&name, why))?;
+        let mode = entry.unix_mode().unwrap_or(0);
+        let is_dir = match mode & S_IFMT {
+            S_IFDIR => true,
+            0 | S_IFREG => name.ends_with('/'),
+            S_IFLNK => return Err(refuse(&name, "symbolic link")),
+            _ => return Err(refuse(&name, "device, FIFO or socket")),
+        };
+        // Case-insensitive file systems would merge these; Go's module zips refuse them too.
+        if !seen.insert(name.trim_end_matches('/').to_lowercase()) {
+            return Err(refuse(&name, "duplicate entry (names equal up to case)"));
+        }
+        let Some(relative) = target else {
+            if is_dir {
+                plan.dir_names.push(name);
+                continue;
+            }
+            return Err(refuse(&name, "a file in place of the module's folder"));
+        };
+        if is_dir {
+            plan.dirs.push(relative);
+            plan.dir_names.push(name);
+            continue;
+        }
+        let size = entry.size();
+        declared = declared.saturating_add(size);
+        if declared > limits.max_total_bytes {
+            return Err(too_many_bytes(limits));
+        }
+        let rel_text = relative.to_string_lossy().replace('\\', "/");
+        if rel_text.rsplit('/').next() == Some("go.mod") {
+            // The module form never holds go.mod (it is renamed _go.mod); one here would
+            // collide with the copy made from _go.mod.
+            return Err(refuse(&name, "go.mod in a module zip (expected _go.mod)"));
+        }
+        plan.files.push(Planned {
+            index,
+            executable: is_executable(&rel_text),
+            name,
+            relative,
+            size,
+        });
+    }
+    if plan.files.is_empty() {
+        return Err(ArchiveError::NoGoFolder);
+    }
+    Ok(plan)
+}
+
+/// Writes one thread's share of the files; returns each file's zip name and SHA-256.
+fn write_files<'a>(
+    zip: &Path,
+    dest: &Path,
+    items: impl Iterator<Item = &'a Planned>,
+) -> Result<Vec<(String, [u8; 32])>, ArchiveError> {
+    let input = File::open(zip).map_err(ArchiveError::Read)?;
+    let mut archive = zip::ZipArchive::new(BufReader::new(input)).map_err(zip_error)?;
+    let mut buffer = vec![0u8; 256 * 1024];
+    let mut digests = Vec::new();
+    for item in items {
+        let mut data = archive.by_index(item.index).map_err(zip_error)?;
+        let path = dest.join(&item.relative);
+        let mut file = open_new(&path, item.executable).map_err(|source| {
+            if source.kind() == io::ErrorKind::AlreadyExists {
+                refuse(&item.name, "duplicate entry: its path is already taken")
+            } else {
+                ArchiveError::Write {
+                    path: path.clone(),
+                    source,
+                }
+            }
+        })?;
+        let mut hasher = Sha256::new();
+        let mut left = item.size;
+        while left > 0 {
+            let want = left.min(buffer.len() as u64) as usize;
+            let n = read_full(&mut data, &mut buffer[..want]).map_err(ArchiveError::Read)?;
+            if n == 0 {
+                return Err(ArchiveError::Read(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("the zip ends inside {:?}", item.name),
+                )));
+            }
+            hasher.update(&buffer[..n]);
+            file.write_all(&buffer[..n])
+                .map_err(|source| ArchiveError::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+            left -= n as u64;
+        }
+        // Reading on to the end makes the zip crate check the CRC and shows an entry that holds
+        // more than it declared.
+        let mut probe = [0u8; 1];
+        match read_full(&mut data, &mut probe) {
+            Ok(0) => {}
+            Ok(_) => {
+                return Err(ArchiveError::Read(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{:?} holds more data than its declared size", item.name),
+                )));
+            }
+            Err(e) => return Err(ArchiveError::Read(e)),
+        }
+        drop(file);
+        if path.file_name().is_some_and(|n| n == "_go.mod") {
+            let copy = path.with_file_name("go.mod");
+            std::fs::copy(&path, &copy)
+                .map_err(|source| ArchiveError::Write { path: copy, source })?;
+        }
+        digests.push((item.name.clone(), hasher.finalize().into()));
+    }
+    Ok(digests)
+}
+
+fn open_new(path: &Path, executable: bool) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(if executable { 0o755 } else { 0o644 });
+    }
+    #[cfg(not(unix))]
+    let _ = executable;
+    options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+
+    const V: &str = "v0.0.1-go1.22.10.linux-amd64";
+
+    fn prefix() -> String {
+        format!("golang.org/toolchain@{V}/")
+    }
+
+    /// A zip of `(name, bytes, unix mode)` entries.
+    fn make_zip(dir: &Path, entries: &[(&str, &[u8], u32)]) -> PathBuf {
+        let path = dir.join("m.zip");
+        let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+        for (name, bytes, mode) in entries {
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .unix_permissions(*mode);
+            if *mode & S_IFMT == S_IFLNK {
+                zip.add_symlink(*name, std::str::from_utf8(bytes).unwrap(), options)
+                    .unwrap();
+            } else if name.ends_with('/') {
+                zip.add_directory(*name, options).unwrap();
+            } else {
+                zip.start_file(*name, options).unwrap();
+                zip.write_all(bytes).unwrap();
+            }
+        }
+        zip.finish().unwrap();
+        path
+    }
+
+    fn honest(p: &str) -> Vec<(String, Vec<u8>, u32)> {
+        vec![
+            (format!("{p}VERSION"), b"go1.22.10\n".to_vec(), 0o644),
+            (format!("{p}bin/go"), b"#!/bin/sh\n".to_vec(), 0o644),
+            (
+                format!("{p}pkg/tool/linux_amd64/compile"),
+                b"ELF".to_vec(),
+                0o600,
+            ),
+            (format!("{p}src/make.bash"), b"echo\n".to_vec(), 0o644),
+            (format!("{p}src/go.go"), b"package x\n".to_vec(), 0o777),
+            (
+                format!("{p}src/cmd/_go.mod"),
+                b"module cmd\n".to_vec(),
+                0o644,
+            ),
+            (
+                format!("{p}lib/wasm/go_js_wasm_exec"),
+                b"#!\n".to_vec(),
+                0o644,
+            ),
+        ]
+    }
+
+    #[test]
+    fn exec_bits_follow_go_packaging_not_the_zip() {
+        let rows = [
+            ("bin/go", true),
+            ("bin/gofmt", true),
+            ("pkg/tool/linux_amd64/compile", true),
+            ("src/make.bash", true),
+            ("src/run.rc", true),
+            ("src/cmd/go/testdata/x.sh", true),
+            ("src/regexp/syntax/make_perl_groups.pl", true),
+            ("lib/wasm/go_js_wasm_exec", true),
+            ("misc/wasm/go_wasip1_wasm_exec", true),
+            ("src/go_exec.go", false),
+            ("src/fmt/print.go", false),
+            ("VERSION", false),
+            ("pkg/include/asm.h", false),
+        ];
+        for (path, want) in rows {
+            assert_eq!(is_executable(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn unpacks_hashes_and_copies_go_mod() {
+        let dir = tempfile::tempdir().unwrap();
+        let entries = honest(&prefix());
+        let refs: Vec<(&str, &[u8], u32)> = entries
+            .iter()
+            .map(|(n, b, m)| (n.as_str(), b.as_slice(), *m))
+            .collect();
+        let zip = make_zip(dir.path(), &refs);
+        let dest = dir.path().join("out");
+        std::fs::create_dir(&dest).unwrap();
+        let unpacked = extract(&zip, V, &dest, &Limits::default()).unwrap();
+        // The h1 is dirhash over the zip's names and contents, whatever order the threads took.
+        let want =
+            crate::dirhash::hash1(entries.iter().map(|(n, b, _)| (n.clone(), b.clone()))).unwrap();
+        assert_eq!(unpacked.h1, want);
+        assert_eq!(unpacked.stats.files, entries.len() as u64);
+        assert_eq!(
+            std::fs::read(dest.join("src/cmd/go.mod")).unwrap(),
+            b"module cmd\n"
+        );
+        assert_eq!(
+            std::fs::read(dest.join("src/cmd/_go.mod")).unwrap(),
+            b"module cmd\n"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &str| {
+                std::fs::metadata(dest.join(p))
+                    .unwrap()
+                    .permissions()
+                    .mode()
+                    & 0o111
+            };
+            assert_ne!(mode("bin/go"), 0);
+            assert_ne!(mode("pkg/tool/linux_amd64/compile"), 0);
+            assert_ne!(mode("src/make.bash"), 0);
+            assert_ne!(mode("lib/wasm/go_js_wasm_exec"), 0);
+            assert_eq!(mode("src/go.go"), 0, "the zip's 0777 is ignored");
+            assert_eq!(mode("VERSION"), 0);
+        }
+    }
+
+    #[test]
+    fn hostile_entries_are_refused() {
+        let p = prefix();
+        let cases: Vec<(Vec<(String, Vec<u8>, u32)>, &str)> = vec![
+            (
+                vec![(
+                    format!("golang.org/toolchain@v0.0.1-go1.21.0.linux-amd64/bin/go"),
+                    b"x".to_vec(),
+                    0o644,
+                )],
+                "not under the module's folder",
+            ),
+            (
+                vec![("evil/bin/go".to_owned(), b"x".to_vec(), 0o644)],
+                "not under the module's folder",
+            ),
+            (
+                vec![(format!("{p}../../etc/x"), b"x".to_vec(), 0o644)],
+                "parent folder",
+            ),
+            (
+                vec![("/etc/passwd".to_owned(), b"x".to_vec(), 0o644)],
+                "absolute path",
+            ),
+            (
+                vec![(
+                    format!("{p}bin/go"),
+                    b"/etc/passwd".to_vec(),
+                    S_IFLNK | 0o777,
+                )],
+                "symbolic link",
+            ),
+            (
+                vec![
+                    (format!("{p}bin/go"), b"a".to_vec(), 0o644),
+                    (format!("{p}BIN/go"), b"b".to_vec(), 0o644),
+                ],
+                "duplicate",
+            ),
+            (
+                vec![(format!("{p}src/go.mod"), b"module x".to_vec(), 0o644)],
+                "go.mod in a module zip",
+            ),
+        ];
+        for (entries, why) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let refs: Vec<(&str, &[u8], u32)> = entries
+                .iter()
+                .map(|(n, b, m)| (n.as_str(), b.as_slice(), *m))
+                .collect();
+            let zip = make_zip(dir.path(), &refs);
+            let dest = dir.path().join("out");
+            std::fs::create_dir(&dest).unwrap();
+            let error = extract(&zip, V, &dest, &Limits::default()).unwrap_err();
+            assert!(error.to_string().contains(why), "{why}: {error}");
+            assert!(!dir.path().join("etc").exists());
+        }
+    }
+
+    #[test]
+    fn exact_duplicates_are_refused() {
+        // The zip writer refuses exact duplicates itself, so write the same name twice by hand
+        // through a raw copy: two archives' entries concatenated.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dup.zip");
+        let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+        let options = zip::write::SimpleFileOptions::default();
+        let name = format!("{}bin/go", prefix());
+        zip.start_file(name.as_str(), options).unwrap();
+        zip.write_all(b"one").unwrap();
+        // A second, differently cased spelling is the realistic collision.
+        zip.start_file(name.replace("bin/go", "bin/GO").as_str(), options)
+            .unwrap();
+        zip.write_all(b"two").unwrap();
+        zip.finish().unwrap();
+        let dest = dir.path().join("out");
+        std::fs::create_dir(&dest).unwrap();
+        let error = extract(&path, V, &dest, &Limits::default()).unwrap_err();
+        assert!(error.to_string().contains("duplicate"), "{error}");
+    }
+}
