@@ -8,6 +8,7 @@ use std::time::Duration;
 
 pub const DEFAULT_INDEX_URL: &str = "https://go.dev/dl/?mode=json&include=all";
 pub const DEFAULT_DOWNLOAD_URL: &str = "https://dl.google.com/go/";
+pub const DEFAULT_VULNDB_URL: &str = "https://vuln.go.dev";
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -21,6 +22,11 @@ pub struct Config {
     pub read_timeout: Duration,
     /// Retries after the first try of a transient failure.
     pub retries: u32,
+    /// `GOPIN_INDEX_TIMEOUT`: the most a whole fetch of the index (or of the vulnerability
+    /// database) may take, retries included.
+    pub fetch_timeout: Duration,
+    /// `GOPIN_VULNDB_URL`: the Go vulnerability database (v1 schema), tried in order.
+    pub vulndb_urls: Vec<String>,
 }
 
 impl Config {
@@ -36,6 +42,8 @@ impl Config {
             connect_timeout: seconds(get, "GOPIN_CONNECT_TIMEOUT", 10)?,
             read_timeout: seconds(get, "GOPIN_READ_TIMEOUT", 30)?,
             retries: number(get, "GOPIN_RETRIES", 4)?,
+            fetch_timeout: seconds(get, "GOPIN_INDEX_TIMEOUT", 60)?,
+            vulndb_urls: url_list(get, "GOPIN_VULNDB_URL", DEFAULT_VULNDB_URL)?,
         })
     }
 }
@@ -164,6 +172,8 @@ mod tests {
             ("GOPIN_RETRIES", "-1"),
             ("GOPIN_CONNECT_TIMEOUT", "0"),
             ("GOPIN_READ_TIMEOUT", "soon"),
+            ("GOPIN_INDEX_TIMEOUT", "-5"),
+            ("GOPIN_VULNDB_URL", "vuln.go.dev"),
         ] {
             let message =
                 crate::error::report_of(&config(&[(var, value)]).unwrap_err()).to_string();
