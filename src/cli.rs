@@ -70,6 +70,10 @@ pub enum Command {
     Doctor(commands::doctor::Args),
     /// Manage downloads and cached indexes
     Cache(commands::cache::Args),
+    /// Newer patches and known vulnerabilities of the installed, default and selected versions
+    Outdated(commands::outdated::Args),
+    /// Rewrite the pin that selects the version here to the newest patch (or the newest release)
+    Upgrade(commands::upgrade::Args),
 }
 
 #[cfg(test)]

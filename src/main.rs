@@ -16,6 +16,7 @@ mod install;
 mod lock;
 mod output;
 mod pause;
+mod pin_edit;
 mod platform;
 mod progress;
 mod quote;

@@ -3,5 +3,6 @@
 pub mod binaries;
 pub mod fake_go;
 pub mod http_server;
+pub mod patched;
 pub mod scrubbed;
 pub mod tls_server;

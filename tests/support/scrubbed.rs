@@ -4,6 +4,8 @@
 pub const VARIABLES: &[&str] = &[
     "GOPIN_OFFLINE",
     "GOPIN_RETRIES",
+    "GOPIN_VULNDB_URL",
+    "GOPIN_INDEX_TIMEOUT",
     "GOPIN_TOOLCHAIN",
     "GOPIN_AUTO_INSTALL",
     "GOTOOLCHAIN",
