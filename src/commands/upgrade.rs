@@ -134,6 +134,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         ))?;
         return Ok(());
     }
+    test_pause(ctx);
     write(&path, text.as_bytes(), edited.text.as_bytes())?;
     output::data(format_args!("{version} → {target} ({what}, {at})"))?;
     if toolchain::installed_goroot(ctx, &target).is_none() {
@@ -142,6 +143,21 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A test hook: with `GOPIN_TEST_PAUSE=upgrade-write`, write `<root>/.paused-upgrade-write`
+/// after reading the pin and wait until the test removes it (having changed the pin meanwhile).
+fn test_pause(ctx: &Ctx) {
+    if std::env::var_os("GOPIN_TEST_PAUSE").is_none_or(|step| step != "upgrade-write") {
+        return;
+    }
+    let marker = ctx.root.path().join(".paused-upgrade-write");
+    if std::fs::write(&marker, std::process::id().to_string()).is_err() {
+        return;
+    }
+    while marker.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 fn describe(source: Source, edited: &Edited) -> &'static str {
