@@ -26,10 +26,11 @@ use tempfile::TempDir;
 const VERSION: &str = "go1.22.4";
 
 /// Every check id the doctor may print.
-const KNOWN_IDS: [&str; 14] = [
+const KNOWN_IDS: [&str; 15] = [
     "selection.selected",
     "selection.installed",
     "selection.older-than-module",
+    "selection.advisories",
     "path.shims",
     "path.goroot",
     "path.gotoolchain",
@@ -200,6 +201,7 @@ impl World {
             .env("GOPIN_READ_TIMEOUT", "10")
             .env("GOPIN_INDEX_URL", self.index_url())
             .env("GOPIN_DOWNLOAD_URL", self.download_url())
+            .env("GOPIN_VULNDB_URL", self.mirror.url_for("/vulndb"))
             .env("PWD", &self.project)
             .current_dir(&self.project)
             .stdin(Stdio::null());

@@ -413,3 +413,69 @@ fn a_stalled_database_fails_at_the_deadline() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("GOPIN_INDEX_TIMEOUT"), "{}", run.stderr);
 }
+
+#[test]
+fn doctor_warns_about_advisories_fixed_in_a_newer_patch() {
+    let world = World::new();
+    world.install_fake("go1.22.10");
+    world.write("p/go.mod", "module m\n\ngo 1.22.1\n\ntoolchain go1.22.10\n");
+    let check = |cwd: &str, extra: &[&str]| {
+        let mut args = vec!["doctor", "--json"];
+        args.extend_from_slice(extra);
+        let json = world.run(cwd, &args).json();
+        json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "selection.advisories")
+            .cloned()
+            .unwrap_or_else(|| panic!("no selection.advisories in {json:#}"))
+    };
+    let warn = check("p", &[]);
+    assert_eq!(warn["status"], "warn", "{warn:#}");
+    assert_eq!(
+        warn["summary"],
+        "go1.22.10 has 3 known vulnerabilities fixed in a newer patch (all by go1.22.12)"
+    );
+    assert!(warn["hint"].as_str().unwrap().contains("`gopin upgrade`"));
+    assert_eq!(warn["evidence"].as_array().unwrap().len(), 66);
+    assert!(
+        warn["evidence"].as_array().unwrap().iter().any(|e| e
+            .as_str()
+            .unwrap()
+            .starts_with("GO-2025-3447 (CVE-2025-22866): ")
+            && e.as_str().unwrap().ends_with("; fixed in go1.22.12")),
+        "{warn:#}"
+    );
+
+    // Fixed only in newer minor releases: a note. Up to date: a pass.
+    world.write("old/.go-version", "1.21.13\n");
+    assert_eq!(check("old", &[])["status"], "info");
+    world.write("new/.go-version", "1.26.6\n");
+    let pass = check("new", &[]);
+    assert_eq!(pass["status"], "pass");
+    assert_eq!(pass["summary"], "no known vulnerabilities in go1.26.6");
+
+    // --offline reads the cache; with none for the URL, a note says the check was not made.
+    assert_eq!(check("p", &["--offline"])["status"], "warn");
+    let none = world.run_with(
+        "p",
+        &["doctor", "--json", "--offline"],
+        &[("GOPIN_VULNDB_URL", "http://127.0.0.1:9/elsewhere")],
+    );
+    let json = none.json();
+    let note = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "selection.advisories")
+        .unwrap();
+    assert_eq!(note["status"], "info");
+    assert!(
+        note["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("known vulnerabilities of go1.22.10 not checked"),
+        "{note:#}"
+    );
+}
