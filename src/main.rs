@@ -25,6 +25,7 @@ mod shell;
 mod shims;
 mod system_go;
 mod toolchain;
+mod unused;
 mod vulndb;
 
 use clap::Parser;
