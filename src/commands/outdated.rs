@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Print [{"version","used_by","newest_patch","newest_stable","supported","advisories"}]
+    /// Print the full detail as JSON: [{"version","used_by","newest_patch","advisories",...}]
     #[arg(long)]
     json: bool,
     /// Exit 1 when a listed version has an advisory fixed in a newer patch of its minor release
