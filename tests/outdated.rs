@@ -234,8 +234,7 @@ fn the_cache_is_fresh_for_an_hour_then_revalidated_and_serves_offline() {
     let requests = world.server.requests();
     let last = requests
         .iter()
-        .filter(|r| r.target.starts_with("/vulndb/"))
-        .next_back()
+        .rfind(|r| r.target.starts_with("/vulndb/"))
         .unwrap();
     assert_eq!(last.target, "/vulndb/index/db.json");
     assert!(last.header("if-none-match").is_some(), "{last:?}");

@@ -240,7 +240,7 @@ fn a_read_only_pin_is_refused_and_kept() {
 fn an_edit_made_while_upgrading_is_never_lost() {
     let world = World::new();
     world.write("p/go.mod", GO_MOD);
-    let mut child = world
+    let child = world
         .command("p", &["upgrade"])
         .env("GOPIN_TEST_PAUSE", "upgrade-write")
         .stdout(std::process::Stdio::piped())
