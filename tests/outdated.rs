@@ -411,6 +411,27 @@ fn a_stalled_database_fails_at_the_deadline() {
     let run = world.run_with("", &["outdated"], &[("GOPIN_INDEX_TIMEOUT", "1")]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("GOPIN_INDEX_TIMEOUT"), "{}", run.stderr);
+
+    // The index obeys the same deadline: its fields are unknown, the advisories still listed.
+    std::fs::remove_dir_all(world.root().join("cache")).unwrap();
+    world.server.add_fault(
+        "/index.json",
+        support::http_server::Fault::Stall {
+            after: 10,
+            duration: std::time::Duration::from_secs(3),
+        },
+    );
+    let run = world.run_with("", &["outdated", "--json"], &[("GOPIN_INDEX_TIMEOUT", "1")]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("cannot get the Go download index")
+            && run.stderr.contains("GOPIN_INDEX_TIMEOUT"),
+        "{}",
+        run.stderr
+    );
+    let row = &run.json()[0];
+    assert!(row["newest_patch"].is_null() && row["supported"].is_null());
+    assert_eq!(advisories_of(row), expected()["go1.22.10"]);
 }
 
 #[test]
