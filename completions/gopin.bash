@@ -67,6 +67,9 @@ _gopin() {
             gopin,mirror)
                 cmd="gopin__subcmd__mirror"
                 ;;
+            gopin,outdated)
+                cmd="gopin__subcmd__outdated"
+                ;;
             gopin,pin)
                 cmd="gopin__subcmd__pin"
                 ;;
@@ -75,6 +78,9 @@ _gopin() {
                 ;;
             gopin,uninstall)
                 cmd="gopin__subcmd__uninstall"
+                ;;
+            gopin,upgrade)
+                cmd="gopin__subcmd__upgrade"
                 ;;
             gopin,use)
                 cmd="gopin__subcmd__use"
@@ -142,6 +148,9 @@ _gopin() {
             gopin__subcmd__help,mirror)
                 cmd="gopin__subcmd__help__subcmd__mirror"
                 ;;
+            gopin__subcmd__help,outdated)
+                cmd="gopin__subcmd__help__subcmd__outdated"
+                ;;
             gopin__subcmd__help,pin)
                 cmd="gopin__subcmd__help__subcmd__pin"
                 ;;
@@ -150,6 +159,9 @@ _gopin() {
                 ;;
             gopin__subcmd__help,uninstall)
                 cmd="gopin__subcmd__help__subcmd__uninstall"
+                ;;
+            gopin__subcmd__help,upgrade)
+                cmd="gopin__subcmd__help__subcmd__upgrade"
                 ;;
             gopin__subcmd__help,use)
                 cmd="gopin__subcmd__help__subcmd__use"
@@ -170,7 +182,7 @@ _gopin() {
 
     case "${cmd}" in
         gopin)
-            opts="-q -h -V --quiet --help --version install uninstall current why which default pin list ls list-remote ls-remote exec env use init hook reshim completions link mirror doctor cache help"
+            opts="-q -h -V --quiet --help --version install uninstall current why which default pin list ls list-remote ls-remote exec env use init hook reshim completions link mirror doctor cache outdated upgrade help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -342,7 +354,7 @@ _gopin() {
             return 0
             ;;
         gopin__subcmd__help)
-            opts="install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror doctor cache help"
+            opts="install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror doctor cache outdated upgrade help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -579,6 +591,20 @@ _gopin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gopin__subcmd__help__subcmd__outdated)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gopin__subcmd__help__subcmd__pin)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -608,6 +634,20 @@ _gopin() {
             return 0
             ;;
         gopin__subcmd__help__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gopin__subcmd__help__subcmd__upgrade)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -797,6 +837,20 @@ _gopin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gopin__subcmd__outdated)
+            opts="-q -h -V --json --exit-code --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gopin__subcmd__pin)
             opts="-q -h -V --unset --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -826,7 +880,25 @@ _gopin() {
             return 0
             ;;
         gopin__subcmd__uninstall)
-            opts="-q -h -V --force --quiet --help --version"
+            opts="-q -h -V --force --unused --keep-for --dry-run --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keep-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gopin__subcmd__upgrade)
+            opts="-q -h -V --latest --dry-run --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

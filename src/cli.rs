@@ -29,7 +29,7 @@ pub enum Command {
     // `--version` names the version of an `--archive` here, as the product spec asks.
     #[command(disable_version_flag = true)]
     Install(commands::install::Args),
-    /// Remove installed versions
+    /// Remove installed versions (--unused: every version nothing uses)
     Uninstall(commands::uninstall::Args),
     /// Show the Go version selected here and why
     Current(commands::current::Args),
@@ -70,6 +70,10 @@ pub enum Command {
     Doctor(commands::doctor::Args),
     /// Manage downloads and cached indexes
     Cache(commands::cache::Args),
+    /// Newer patches and known vulnerabilities of the versions installed and in use
+    Outdated(commands::outdated::Args),
+    /// Rewrite the pin here to the newest patch (--latest: the newest release)
+    Upgrade(commands::upgrade::Args),
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 pub const DEFAULT_INDEX_URL: &str = "https://go.dev/dl/?mode=json&include=all";
 pub const DEFAULT_DOWNLOAD_URL: &str = "https://dl.google.com/go/";
+pub const DEFAULT_VULNDB_URL: &str = "https://vuln.go.dev";
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -22,12 +23,15 @@ pub struct Config {
     pub auto_install: bool,
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
-    /// `GOPIN_INDEX_TIMEOUT`: a whole index fetch, every URL and retry included.
+    /// `GOPIN_INDEX_TIMEOUT`: the most a whole fetch of the index (or of the vulnerability
+    /// database) may take, every URL and retry included.
     pub index_timeout: Duration,
     /// Retries after the first try of a transient failure.
     pub retries: u32,
     /// `GOPIN_SOURCE`: where toolchains come from, in order.
     pub sources: Vec<crate::source::Kind>,
+    /// `GOPIN_VULNDB_URL`: the Go vulnerability database (v1 schema), tried in order.
+    pub vulndb_urls: Vec<String>,
 }
 
 impl Config {
@@ -46,6 +50,7 @@ impl Config {
             index_timeout: seconds(get, "GOPIN_INDEX_TIMEOUT", 60)?,
             retries: number(get, "GOPIN_RETRIES", 4)?,
             sources: sources(get)?,
+            vulndb_urls: url_list(get, "GOPIN_VULNDB_URL", DEFAULT_VULNDB_URL)?,
         })
     }
 }
@@ -211,6 +216,7 @@ mod tests {
             ("GOPIN_INDEX_TIMEOUT", "-5"),
             ("GOPIN_SOURCE", "dl.google.com"),
             ("GOPIN_SOURCE", " , "),
+            ("GOPIN_VULNDB_URL", "vuln.go.dev"),
         ] {
             let message =
                 crate::error::report_of(&config(&[(var, value)]).unwrap_err()).to_string();

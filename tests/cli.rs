@@ -501,6 +501,8 @@ fn help_text_snapshots() {
         &["reshim", "--help"],
         &["completions", "--help"],
         &["mirror", "--help"],
+        &["outdated", "--help"],
+        &["upgrade", "--help"],
     ] {
         let (code, out, _) = sb.run("", args);
         assert_eq!(code, 0);

@@ -26,10 +26,11 @@ use tempfile::TempDir;
 const VERSION: &str = "go1.22.4";
 
 /// Every check id the doctor may print.
-const KNOWN_IDS: [&str; 14] = [
+const KNOWN_IDS: [&str; 15] = [
     "selection.selected",
     "selection.installed",
     "selection.older-than-module",
+    "selection.advisories",
     "path.shims",
     "path.goroot",
     "path.gotoolchain",
@@ -204,7 +205,8 @@ impl World {
             .env("GOPIN_CONNECT_TIMEOUT", "5")
             .env("GOPIN_READ_TIMEOUT", "10")
             .env("GOPIN_INDEX_URL", self.index_url())
-            .env("GOPIN_DOWNLOAD_URL", self.download_url());
+            .env("GOPIN_DOWNLOAD_URL", self.download_url())
+            .env("GOPIN_VULNDB_URL", self.mirror.url_for("/vulndb"));
         if self.go_module_defaults {
             scenario = scenario.env_remove("GOPROXY").env_remove("GOSUMDB");
         }

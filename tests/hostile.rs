@@ -447,7 +447,7 @@ fn an_endless_index_is_capped_and_a_trickling_one_times_out() {
             .env("GOPIN_INDEX_URL", &url)
             .env("GOPIN_RETRIES", "0"),
     );
-    assert!(stderr.contains("larger than 64 MiB"), "{stderr}");
+    assert!(stderr.contains("more than 64 MiB"), "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(30));
 
     let (url, _server) = endless_server(false);
@@ -458,7 +458,7 @@ fn an_endless_index_is_capped_and_a_trickling_one_times_out() {
             .env("GOPIN_INDEX_URL", &url)
             .env("GOPIN_INDEX_TIMEOUT", "1"),
     );
-    assert!(stderr.contains("GOPIN_INDEX_TIMEOUT=1"), "{stderr}");
+    assert!(stderr.contains("GOPIN_INDEX_TIMEOUT"), "{stderr}");
     assert!(
         started.elapsed() < Duration::from_secs(20),
         "{:?}",

@@ -14,9 +14,11 @@ pub mod link;
 pub mod list;
 pub mod list_remote;
 pub mod mirror;
+pub mod outdated;
 pub mod pin;
 pub mod reshim;
 pub mod uninstall;
+pub mod upgrade;
 pub mod use_version;
 pub mod which;
 pub mod why;
@@ -47,5 +49,7 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
         Command::Completions(args) => completions::run(args, ctx),
         Command::Mirror(args) => mirror::run(args, ctx),
         Command::Doctor(args) => doctor::run(args, ctx),
+        Command::Outdated(args) => outdated::run(args, ctx),
+        Command::Upgrade(args) => upgrade::run(args, ctx),
     }
 }

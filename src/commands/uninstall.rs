@@ -1,25 +1,43 @@
 //! `gopin uninstall SPEC...`: remove installed versions (never half: the folder is renamed
-//! aside first, then deleted). Refuses the default unless `--force`.
+//! aside first, then deleted). Refuses the default unless `--force`. `--unused` removes every
+//! version that is neither the default, nor selected here, nor selected by a version file under
+//! the `--keep-for` folders, after listing them.
 
 use crate::ctx::Ctx;
 use crate::error::user;
 use crate::lock::Lock;
 use crate::output;
 use crate::toolchain;
+use crate::unused;
 use anyhow::{Context, Result};
+use gopin_shim::text as quote;
 use gopin_shim::{Report, Spec, Version, installed_versions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Versions to remove (1.22.10; a line such as 1.22 means every installed 1.22.x)
-    #[arg(required = true)]
+    #[arg(required_unless_present = "unused", conflicts_with = "unused")]
     specs: Vec<String>,
     /// Remove the default version too
-    #[arg(long)]
+    #[arg(long, conflicts_with = "unused")]
     force: bool,
+    /// Remove every version that is neither the default nor selected here or by a version file
+    /// under the --keep-for folders
+    #[arg(long)]
+    unused: bool,
+    /// Folders whose .go-version, .tool-versions, go.mod and go.work files keep their versions
+    /// (default: the current folder)
+    #[arg(long, value_name = "DIR", num_args = 1.., conflicts_with = "specs")]
+    keep_for: Vec<std::path::PathBuf>,
+    /// List what --unused would remove, and remove nothing
+    #[arg(long, conflicts_with = "specs")]
+    dry_run: bool,
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
+    if args.unused {
+        return remove_unused(&args, ctx);
+    }
     let installed = installed_versions(&ctx.root);
     let default = toolchain::default_version(ctx);
     let mut targets: Vec<Version> = Vec::new();
@@ -56,6 +74,90 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     }
     for version in targets {
         remove(ctx, &version)?;
+    }
+    crate::shims::refresh(ctx)?;
+    Ok(())
+}
+
+/// `--unused`: lists the versions nothing uses, then removes them (unless `--dry-run`).
+fn remove_unused(args: &Args, ctx: &Ctx) -> Result<()> {
+    let installed = installed_versions(&ctx.root);
+    let here = gopin_shim::select::working_dir()?;
+    let folders: Vec<std::path::PathBuf> = if args.keep_for.is_empty() {
+        vec![here]
+    } else {
+        args.keep_for.iter().map(|dir| here.join(dir)).collect()
+    };
+    let mut uses: Vec<unused::Use> = Vec::new();
+    let default_text = std::fs::read_to_string(ctx.root.default_file()).ok();
+    if let Some(found) = default_text
+        .as_deref()
+        .and_then(|t| gopin_shim::version_file::parse_go_version(t).ok())
+        && let Some(version) = unused::resolve(&found.spec, &installed)
+    {
+        uses.push(unused::Use {
+            version,
+            by: "the default".to_owned(),
+        });
+    }
+    if let Ok(active) = toolchain::active(ctx, &mut gopin_shim::Trace::off())
+        && let Some(version) = active.version()
+    {
+        uses.push(unused::Use {
+            version: version.clone(),
+            by: format!("selected here ({})", active.chosen.reason),
+        });
+    }
+    let mut problems = Vec::new();
+    for folder in &folders {
+        if !folder.is_dir() {
+            return Err(user(
+                Report::new(format!(
+                    "{} is not a folder",
+                    quote::escape(&folder.display().to_string())
+                ))
+                .hint("give --keep-for the project folders whose versions to keep"),
+            ));
+        }
+        unused::scan(
+            folder,
+            ctx.root.path(),
+            &installed,
+            &mut uses,
+            &mut problems,
+        );
+    }
+    for problem in &problems {
+        output::warn(format_args!("skipped {}", quote::escape(problem)));
+    }
+    let unused: Vec<&Version> = installed
+        .iter()
+        .filter(|v| !uses.iter().any(|u| u.version == **v))
+        .collect();
+    for version in installed.iter().filter(|v| !unused.contains(v)) {
+        if let Some(first) = uses.iter().find(|u| u.version == *version) {
+            output::info(format_args!(
+                "keeping {version}: {}",
+                quote::escape(&first.by)
+            ));
+        }
+    }
+    if unused.is_empty() {
+        output::info("no unused versions");
+        return Ok(());
+    }
+    for version in &unused {
+        output::data(version)?;
+    }
+    if args.dry_run {
+        output::info(format_args!(
+            "{} unused version(s); run without --dry-run to remove them",
+            unused.len()
+        ));
+        return Ok(());
+    }
+    for version in unused {
+        remove(ctx, version)?;
     }
     crate::shims::refresh(ctx)?;
     Ok(())

@@ -3,6 +3,7 @@
 //! stale GOROOT, a GOTOOLCHAIN that makes `go` switch behind gopin, a proxy that breaks TLS, a
 //! full disk); each check reports pass, warn, fail or info, its evidence, and a hint.
 
+mod advisories;
 mod disk;
 mod environment;
 mod modules;
@@ -86,6 +87,7 @@ pub struct Options {
 pub fn run(ctx: &Ctx, options: &Options) -> Vec<Check> {
     let mut checks = Vec::new();
     let selected = selection::check(ctx, &mut checks);
+    advisories::check(ctx, selected.as_ref(), options.offline, &mut checks);
     environment::check(ctx, selected.as_ref(), &mut checks);
     network::proxies(&mut checks);
     if options.offline {

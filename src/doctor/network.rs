@@ -113,7 +113,7 @@ fn probe(ctx: &Ctx, id: &'static str, what: &str, url: &str, ask: Ask) -> (Check
     let want_body = ask == Ask::Body;
     if let Some(path) = url.strip_prefix("file://") {
         let path = crate::http::file_url_path(url).unwrap_or_else(|_| path.into());
-        let cap = crate::index::fetch::MAX_BYTES;
+        let cap = crate::document::MAX_BYTES;
         return match gopin_shim::small_file::read_bytes(&path, cap) {
             Ok(Some(bytes)) => (
                 Check::new(GROUP, id, Status::Pass, format!("{what} {url}: readable")),
@@ -247,7 +247,7 @@ fn probe(ctx: &Ctx, id: &'static str, what: &str, url: &str, ask: Ask) -> (Check
             if want_body && status.is_success() {
                 let declared = response.content_length();
                 let deadline = Instant::now() + ctx.config.index_timeout;
-                let cap = crate::index::fetch::MAX_BYTES;
+                let cap = crate::document::MAX_BYTES;
                 body = crate::http::read_body(&mut response, declared, cap, deadline)
                     .unwrap_or_default();
             }

@@ -41,8 +41,12 @@ pub struct Entry {
 
 impl Entry {
     pub fn new(root: &Root, url: &str) -> Entry {
-        let stem = format!("index-{:016x}", fnv1a(url.as_bytes()));
-        let dir = root.cache();
+        Entry::in_dir(&root.cache(), "index", url)
+    }
+
+    /// The cache files of another document kept per URL: `<dir>/<prefix>-<hash of url>.json`.
+    pub fn in_dir(dir: &Path, prefix: &str, url: &str) -> Entry {
+        let stem = format!("{prefix}-{:016x}", fnv1a(url.as_bytes()));
         Entry {
             body: dir.join(format!("{stem}.json")),
             meta: dir.join(format!("{stem}.meta.json")),

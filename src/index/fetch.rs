@@ -7,33 +7,26 @@
 use super::Index;
 use super::cache::{Entry, Meta, now_secs};
 use crate::ctx::Ctx;
+use crate::document::{self, Fetched, Limits};
 use crate::error::user;
-use crate::http;
 use crate::output;
-use crate::retry::{self, Failure, GaveUp};
+use crate::retry;
 use anyhow::Result;
 use gopin_shim::Report;
-use reqwest::StatusCode;
-use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
-use std::time::Instant;
 
 /// How long a fetched index is trusted without asking the server again.
 pub const FRESH_SECS: u64 = 3600;
 
-/// The largest index body gopin reads (go.dev's whole index is a few MB).
-pub const MAX_BYTES: u64 = 64 << 20;
-
 /// Loads the index; `wants` says whether a fresh cached copy is enough (it is not when it lacks
 /// the asked-for version).
 pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
-    // One deadline for the whole fetch, every URL and retry included (GOPIN_INDEX_TIMEOUT).
-    let deadline = Instant::now() + ctx.config.index_timeout;
     let mut failures: Vec<(String, String)> = Vec::new();
     let mut certificate = false;
     let mut stale: Option<(Index, Meta)> = None;
+    let limits = Limits::new(&ctx.config);
     for url in &ctx.config.index_urls {
         if url.starts_with("file://") {
-            match read_file_url(url) {
+            match read_file_url(url, &limits) {
                 Ok(index) => return Ok(index.from_origin(url)),
                 Err(why) => failures.push((url.clone(), why)),
             }
@@ -59,7 +52,16 @@ pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
         {
             return Ok(index.clone());
         }
-        match fetch_with_retries(ctx, url, cached.as_ref().map(|(_, meta)| meta), deadline) {
+        let client = ctx.client()?;
+        let validators = cached.as_ref().map(|(_, meta)| meta);
+        match document::get_with_retries(
+            client,
+            ctx.config.retries,
+            "the index",
+            url,
+            validators,
+            &limits,
+        ) {
             Ok(Fetched::NotModified) => {
                 if let Some((index, mut meta)) = cached {
                     meta.fetched_at = now_secs();
@@ -125,111 +127,13 @@ pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
     })))
 }
 
-enum Fetched {
-    NotModified,
-    Modified { body: Vec<u8>, meta: Meta },
-}
-
-/// Retries transient failures on the same URL with backoff; the final error says how many
-/// tries over how long.
-fn fetch_with_retries(
-    ctx: &Ctx,
-    url: &str,
-    cached: Option<&Meta>,
-    deadline: Instant,
-) -> Result<Fetched, GaveUp> {
-    retry::run(
-        ctx.config.retries,
-        || {
-            if Instant::now() >= deadline {
-                return Err(Failure::permanent(format!(
-                    "gave up after GOPIN_INDEX_TIMEOUT={} s",
-                    ctx.config.index_timeout.as_secs_f64()
-                )));
-            }
-            fetch(ctx, url, cached, deadline).map_err(|mut failure| {
-                if Instant::now() >= deadline {
-                    failure.transient = false;
-                }
-                failure
-            })
-        },
-        |wait, failure| {
-            output::info(format_args!(
-                "retrying the index from {url} in {:.1} s: {}",
-                wait.as_secs_f64(),
-                failure.why
-            ))
-        },
-    )
-}
-
-fn fetch(
-    ctx: &Ctx,
-    url: &str,
-    cached: Option<&Meta>,
-    deadline: Instant,
-) -> Result<Fetched, Failure> {
-    let client = ctx
-        .client()
-        .map_err(|e| Failure::permanent(format!("{e:#}")))?;
-    let mut request = client.get(url);
-    if let Some(meta) = cached {
-        if let Some(etag) = &meta.etag {
-            request = request.header(IF_NONE_MATCH, etag);
-        }
-        if let Some(date) = &meta.last_modified {
-            request = request.header(IF_MODIFIED_SINCE, date);
-        }
-    }
-    let response = request.send().map_err(|e| http::transport_failure(&e))?;
-    let status = response.status();
-    if status == StatusCode::NOT_MODIFIED {
-        return Ok(Fetched::NotModified);
-    }
-    if !status.is_success() {
-        return Err(http::status_failure(&response));
-    }
-    let header = |name| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let meta = Meta {
-        url: url.to_owned(),
-        etag: header(ETAG),
-        last_modified: header(LAST_MODIFIED),
-        fetched_at: now_secs(),
-    };
-    // Read through `Read`, where the blocking client applies the read timeout to each read;
-    // `bytes()` would bound the whole transfer by it and fail a slow but healthy link. The cap
-    // and the deadline bound the rest.
-    let declared = response.content_length();
-    let body =
-        http::read_body(response, declared, MAX_BYTES, deadline).map_err(|mut failure| {
-            if failure.why.contains("did not finish in time") {
-                failure.why = format!(
-                    "{} (GOPIN_INDEX_TIMEOUT={} s)",
-                    failure.why,
-                    ctx.config.index_timeout.as_secs_f64()
-                );
-            }
-            failure
-        })?;
-    Ok(Fetched::Modified { body, meta })
-}
-
-fn read_file_url(url: &str) -> Result<Index, String> {
-    let path = http::file_url_path(url)?;
-    let bytes = gopin_shim::small_file::read_bytes(&path, MAX_BYTES)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-        .ok_or_else(|| format!("{} does not exist", path.display()))?;
+fn read_file_url(url: &str, limits: &Limits) -> Result<Index, String> {
+    let path = document::file_path(url)?;
+    let bytes = document::read_file(&path, limits)?;
     Index::parse(&bytes).map_err(|e| format!("not a Go download index ({e})"))
 }
 
-fn age_text(secs: u64) -> String {
+pub fn age_text(secs: u64) -> String {
     match secs {
         0..120 => format!("{secs} s"),
         120..7200 => format!("{} min", secs / 60),

@@ -8,6 +8,7 @@
 
 pub mod cache;
 pub mod fetch;
+pub mod lines;
 
 use crate::platform::Platform;
 use gopin_shim::{Fuzzy, Version};
