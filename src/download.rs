@@ -33,6 +33,9 @@ pub struct Expected {
     pub filename: String,
     pub sha256: String,
     pub size: u64,
+    /// `Some(cap)` for a file nothing vouches for in advance (a module zip: its `h1:` is checked
+    /// once it is unpacked): no size or SHA-256 to compare, at most `cap` bytes.
+    pub unverified_cap: Option<u64>,
 }
 
 impl Expected {
@@ -93,7 +96,24 @@ impl Expected {
             filename: file.filename.clone(),
             sha256: file.sha256.to_ascii_lowercase(),
             size: file.size,
+            unverified_cap: None,
         })
+    }
+
+    /// A file whose bytes are checked later by the caller (a module zip, against its `h1:`),
+    /// stored as `downloads/<filename>`, at most `cap` bytes.
+    pub fn checked_later(filename: &str, cap: u64) -> Expected {
+        Expected {
+            filename: filename.to_owned(),
+            sha256: String::new(),
+            size: 0,
+            unverified_cap: Some(cap),
+        }
+    }
+
+    /// The most bytes the file may have.
+    fn limit(&self) -> u64 {
+        self.unverified_cap.unwrap_or(self.size)
     }
 }
 
@@ -127,16 +147,38 @@ pub fn archive_path(ctx: &Ctx, filename: &str) -> PathBuf {
 
 /// The partial file for an expected archive.
 fn partial_path(ctx: &Ctx, expected: &Expected) -> PathBuf {
-    let tag = expected.sha256.get(..16).unwrap_or(&expected.sha256);
+    let tag = match expected.unverified_cap {
+        Some(_) => "unverified",
+        None => expected.sha256.get(..16).unwrap_or(&expected.sha256),
+    };
     ctx.root
         .downloads()
         .join(format!("{}.{tag}.part", expected.filename))
 }
 
-/// Downloads `expected` into `downloads/`, feeding `consumer` on the way; returns the verified
-/// archive's path.
+/// Downloads `expected` from `GOPIN_DOWNLOAD_URL` into `downloads/`, feeding `consumer` on the
+/// way; returns the verified archive's path.
 pub fn fetch(
     ctx: &Ctx,
+    expected: &Expected,
+    progress: &Progress,
+    consumer: &mut dyn Consumer,
+) -> Result<PathBuf> {
+    let urls: Vec<String> = ctx
+        .config
+        .download_urls
+        .iter()
+        .map(|base| join_url(base, &expected.filename))
+        .collect();
+    fetch_from(ctx, &urls, &|_, _| true, expected, progress, consumer)
+}
+
+/// [`fetch`] from these URLs in order; after URL `n` gave up, `pass_on(n, why)` says whether the
+/// next one may be tried (a module proxy list decides by its separators).
+pub fn fetch_from(
+    ctx: &Ctx,
+    urls: &[String],
+    pass_on: &dyn Fn(usize, &retry::GaveUp) -> bool,
     expected: &Expected,
     progress: &Progress,
     consumer: &mut dyn Consumer,
@@ -147,9 +189,7 @@ pub fn fetch(
     let part = partial_path(ctx, expected);
     let mut failures = Vec::new();
     let mut certificate = false;
-    let bases = &ctx.config.download_urls;
-    for (n, base) in bases.iter().enumerate() {
-        let url = join_url(base, &expected.filename);
+    for (n, url) in urls.iter().enumerate() {
         // Errors that no other URL can fix (a full disk, a hostile archive) end everything.
         let mut fatal: Option<anyhow::Error> = None;
         let outcome = retry::run(
@@ -178,12 +218,16 @@ pub fn fetch(
             }
             Err(gave_up) => {
                 certificate |= gave_up.failure.certificate;
-                if n + 1 < bases.len() {
+                let next = n + 1 < urls.len() && pass_on(n, &gave_up);
+                if next {
                     progress.message(format_args!(
                         "{url} failed ({gave_up}); trying the next download URL"
                     ));
                 }
                 failures.push(format!("{url}: {gave_up}"));
+                if !next {
+                    break;
+                }
             }
         }
     }
@@ -239,7 +283,7 @@ fn attempt(
         .with_context(|| format!("cannot open {}", part.display()))
         .map_err(Stop::Fatal)?;
     let mut have = file.metadata().map_err(|e| Stop::Fatal(e.into()))?.len();
-    if have > expected.size {
+    if have > expected.limit() {
         have = restart_file(&mut file, part)?;
     }
     consumer.begin().map_err(Stop::Fatal)?;
@@ -248,7 +292,7 @@ fn attempt(
         consumer.abort();
         return Err(stop);
     }
-    if have < expected.size {
+    if have < expected.size || expected.unverified_cap.is_some() {
         let result = transfer(
             ctx,
             url,
@@ -266,6 +310,9 @@ fn attempt(
         }
     }
     let computed = hex(&hasher.finalize());
+    if expected.unverified_cap.is_some() {
+        return Ok(());
+    }
     if computed != expected.sha256.to_ascii_lowercase() {
         consumer.abort();
         drop(file);
@@ -352,11 +399,16 @@ fn transfer(
                 ))));
             }
         };
-        if position + n as u64 > expected.size {
+        if position + n as u64 > expected.limit() {
             restart_file(file, part)?;
             return Err(Stop::Retry(Failure::permanent(format!(
-                "the server sent more than the {} bytes the index lists; the file was deleted",
-                expected.size
+                "the server sent more than the {} bytes {}; the file was deleted",
+                expected.limit(),
+                if expected.unverified_cap.is_some() {
+                    "a toolchain may have"
+                } else {
+                    "the index lists"
+                }
             ))));
         }
         file.write_all(&buf[..n])
@@ -373,7 +425,7 @@ fn transfer(
     }
     file.flush()
         .map_err(|e| Stop::Fatal(disk_error(e, part, ctx)))?;
-    if position < expected.size {
+    if position < expected.size && expected.unverified_cap.is_none() {
         return Err(Stop::Retry(Failure::transient(format!(
             "the transfer ended at byte {position} of {}",
             expected.size

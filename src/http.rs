@@ -86,6 +86,7 @@ pub fn transport_failure(error: &reqwest::Error) -> Failure {
         transient: !hopeless,
         retry_after: None,
         certificate,
+        status: None,
     }
 }
 
@@ -115,6 +116,7 @@ pub fn status_failure(response: &reqwest::blocking::Response) -> Failure {
         transient: retry::is_transient_status(status.as_u16()),
         retry_after,
         certificate: false,
+        status: Some(status.as_u16()),
     }
 }
 

@@ -14,6 +14,9 @@ pub struct Failure {
     pub retry_after: Option<Duration>,
     /// The server's certificate was refused (the hint then names SSL_CERT_FILE).
     pub certificate: bool,
+    /// The HTTP status, when the server answered with one (a module proxy list passes on
+    /// after 404 and 410 only, when its entries are separated by `,`).
+    pub status: Option<u16>,
 }
 
 impl Failure {
@@ -23,6 +26,7 @@ impl Failure {
             transient: false,
             retry_after: None,
             certificate: false,
+            status: None,
         }
     }
 
@@ -32,6 +36,7 @@ impl Failure {
             transient: true,
             retry_after: None,
             certificate: false,
+            status: None,
         }
     }
 }
