@@ -33,6 +33,15 @@ impl Platform {
     }
 
     /// `.zip` on Windows, `.tar.gz` elsewhere.
+    /// GOARCH as Go itself names it (`arm`, not go.dev's `armv6l`): module versions use it.
+    pub fn goarch(&self) -> &str {
+        if self.arch == "armv6l" {
+            "arm"
+        } else {
+            &self.arch
+        }
+    }
+
     pub fn archive_suffix(&self) -> &'static str {
         if self.os == "windows" {
             ".zip"

@@ -21,38 +21,45 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
-    let (key, announce): (String, Option<Box<dyn FnOnce()>>) =
-        match toolchain::active(ctx, &mut Trace::off()) {
-            Ok(active) => {
-                let key = active.name();
-                let line = format!("gopin: {} ({})", key, active.chosen.reason);
-                let reason = active.chosen.reason.clone();
-                let missing = active
-                    .goroot
-                    .is_none()
-                    .then(|| active.version().cloned())
-                    .flatten();
-                let announce = move || {
-                    output::info(line);
-                    if let Some(version) = missing
-                        && let Err(e) = install::ensure(ctx, &version, Some(&reason))
-                    {
-                        output::error(&crate::error::report_of(&e));
-                    }
-                };
-                (key, Some(Box::new(announce)))
-            }
-            Err(e) if matches!(e.downcast_ref(), Some(SelectError::NothingSelected { .. })) => {
-                (String::new(), None)
-            }
-            Err(e) => {
-                let report = crate::error::report_of(&e);
-                // The shell hands the key back as an argument next time: keep it short whatever
-                // the message holds (a long line from a hostile go.mod would overflow argv).
-                let key = format!("!{:016x}", fingerprint(&report.message));
-                (key, Some(Box::new(move || output::error(&report))))
-            }
-        };
+    let (key, announce): (String, Option<Box<dyn FnOnce()>>) = match toolchain::active(
+        ctx,
+        &mut Trace::off(),
+    ) {
+        Ok(active) => {
+            let key = active.name();
+            let line = format!("gopin: {} ({})", key, active.chosen.reason);
+            let reason = active.chosen.reason.clone();
+            let missing = active
+                .goroot
+                .is_none()
+                .then(|| active.version().cloned())
+                .flatten();
+            let announce = move || {
+                output::info(line);
+                let Some(version) = missing else { return };
+                // At a prompt one line says it all (the full report is for commands).
+                if !ctx.config.auto_install {
+                    output::info(format_args!(
+                        "gopin: {version} is not installed; run `gopin install {}` (automatic installs are off: GOPIN_AUTO_INSTALL=0)",
+                        version.shell_arg()
+                    ));
+                } else if let Err(e) = install::ensure(ctx, &version, Some(&reason)) {
+                    output::error(&crate::error::report_of(&e));
+                }
+            };
+            (key, Some(Box::new(announce)))
+        }
+        Err(e) if matches!(e.downcast_ref(), Some(SelectError::NothingSelected { .. })) => {
+            (String::new(), None)
+        }
+        Err(e) => {
+            let report = crate::error::report_of(&e);
+            // The shell hands the key back as an argument next time: keep it short whatever
+            // the message holds (a long line from a hostile go.mod would overflow argv).
+            let key = format!("!{:016x}", fingerprint(&report.message));
+            (key, Some(Box::new(move || output::error(&report))))
+        }
+    };
     if key != args.previous
         && !args.silent
         && let Some(announce) = announce

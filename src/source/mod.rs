@@ -7,6 +7,7 @@
 //! fails verification stops everything (no other source is tried after a mismatch).
 
 pub mod index;
+pub mod toolchain_module;
 
 use crate::ctx::Ctx;
 use crate::error::user;
