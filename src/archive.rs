@@ -439,21 +439,23 @@ pub fn extract_zip(file: &Path, dest: &Path, limits: &Limits) -> Result<Stats, A
         }
         let mut data = zip.by_index(item.index).map_err(zip_error)?;
         out.file(&item.name, &relative, item.executable, item.size, &mut data)?;
-        // Reading on to the end makes the zip crate verify the CRC, and shows whether the
-        // entry holds more than it declared.
-        let mut probe = [0u8; 1];
-        match read_full(&mut data, &mut probe) {
-            Ok(0) => {}
-            Ok(_) => {
-                return Err(ArchiveError::Read(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("{:?} holds more data than its declared size", item.name),
-                )));
-            }
-            Err(e) => return Err(ArchiveError::Read(e)),
-        }
+        expect_end(&mut data, &item.name)?;
     }
     Ok(out.stats)
+}
+
+/// Reads on to the end of a zip entry: that makes the zip crate verify the CRC, and shows
+/// whether the entry holds more than it declared.
+pub(crate) fn expect_end(data: &mut impl Read, entry: &str) -> Result<(), ArchiveError> {
+    let mut probe = [0u8; 1];
+    match read_full(data, &mut probe) {
+        Ok(0) => Ok(()),
+        Ok(_) => Err(ArchiveError::Read(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{entry:?} holds more data than its declared size"),
+        ))),
+        Err(e) => Err(ArchiveError::Read(e)),
+    }
 }
 
 pub(crate) fn too_many_entries(limits: &Limits) -> ArchiveError {

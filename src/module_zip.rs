@@ -17,7 +17,7 @@
 
 use crate::archive::{
     ArchiveError, Limits, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Stats, dir_builder,
-    entry_target_under, read_full, refuse, too_many_bytes, too_many_entries, zip_error,
+    entry_target_under, expect_end, read_full, refuse, too_many_bytes, too_many_entries, zip_error,
 };
 use crate::dirhash::{H1, Hash1};
 use sha2::{Digest, Sha256};
@@ -257,19 +257,7 @@ fn write_files<'a>(
                 })?;
             left -= n as u64;
         }
-        // Reading on to the end makes the zip crate check the CRC and shows an entry that holds
-        // more than it declared.
-        let mut probe = [0u8; 1];
-        match read_full(&mut data, &mut probe) {
-            Ok(0) => {}
-            Ok(_) => {
-                return Err(ArchiveError::Read(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("{:?} holds more data than its declared size", item.name),
-                )));
-            }
-            Err(e) => return Err(ArchiveError::Read(e)),
-        }
+        expect_end(&mut data, &item.name)?;
         drop(file);
         if path.file_name().is_some_and(|n| n == "_go.mod") {
             let copy = path.with_file_name("go.mod");

@@ -136,8 +136,8 @@ fn open(path: &Path) -> io::Result<File> {
 }
 
 // O_NONBLOCK by platform (std has no constant and the shim links no libc crate). Where it is
-// not known here, `read` stats before opening instead.
-#[cfg(all(
+// not known here (0), `read` stats before opening instead.
+const O_NONBLOCK: i32 = if cfg!(all(
     target_os = "linux",
     any(
         target_arch = "x86_64",
@@ -149,39 +149,20 @@ fn open(path: &Path) -> io::Result<File> {
         target_arch = "s390x",
         target_arch = "loongarch64"
     )
-))]
-const O_NONBLOCK: i32 = 0o4000;
-#[cfg(any(
+)) {
+    0o4000
+} else if cfg!(any(
     target_os = "macos",
     target_os = "ios",
     target_os = "freebsd",
     target_os = "openbsd",
     target_os = "netbsd",
     target_os = "dragonfly"
-))]
-const O_NONBLOCK: i32 = 0x4;
-#[cfg(not(any(
-    all(
-        target_os = "linux",
-        any(
-            target_arch = "x86_64",
-            target_arch = "x86",
-            target_arch = "aarch64",
-            target_arch = "arm",
-            target_arch = "riscv64",
-            target_arch = "powerpc64",
-            target_arch = "s390x",
-            target_arch = "loongarch64"
-        )
-    ),
-    target_os = "macos",
-    target_os = "ios",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly"
-)))]
-const O_NONBLOCK: i32 = 0;
+)) {
+    0x4
+} else {
+    0
+};
 
 const ENOTDIR: i32 = 20;
 
