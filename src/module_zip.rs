@@ -285,7 +285,6 @@ fn open_new(path: &Path, executable: bool) -> io::Result<File> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write as _;
 
     const V: &str = "v0.0.1-go1.22.10.linux-amd64";
 

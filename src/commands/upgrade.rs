@@ -123,7 +123,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         user(
             Report::new(format!(
                 "cannot rewrite {}",
-                quote::escape(&&path.display().to_string())
+                quote::escape(&path.display().to_string())
             ))
             .detail(why)
             .hint(format!("edit it by hand to {target}")),
@@ -131,7 +131,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     })?;
     let at = format!(
         "{}:{}",
-        quote::escape(&&path.display().to_string()),
+        quote::escape(&path.display().to_string()),
         edited.line
     );
     let what = describe(reason.source, &edited);
@@ -223,7 +223,7 @@ fn write(path: &Path, old: &[u8], new: &[u8]) -> Result<()> {
         user(
             Report::new(format!("cannot write {shown}: {e}")).detail(format!(
                 "the new copy goes to {} first",
-                quote::escape(&&tmp.display().to_string())
+                quote::escape(&tmp.display().to_string())
             )),
         )
     };
