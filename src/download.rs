@@ -102,6 +102,7 @@ impl Expected {
 
     /// A file whose bytes are checked later by the caller (a module zip, against its `h1:`),
     /// stored as `downloads/<filename>`, at most `cap` bytes.
+    #[allow(dead_code)] // used by the goproxy source (issue 10)
     pub fn checked_later(filename: &str, cap: u64) -> Expected {
         Expected {
             filename: filename.to_owned(),
@@ -195,7 +196,7 @@ pub fn fetch_from(
         let outcome = retry::run(
             ctx.config.retries,
             || {
-                attempt(ctx, &url, &part, expected, progress, consumer).map_err(|e| match e {
+                attempt(ctx, url, &part, expected, progress, consumer).map_err(|e| match e {
                     Stop::Retry(failure) => failure,
                     Stop::Fatal(error) => {
                         fatal = Some(error);

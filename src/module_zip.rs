@@ -34,6 +34,9 @@ pub struct Unpacked {
     pub stats: Stats,
 }
 
+/// Each written file's zip name and SHA-256.
+type Digests = Vec<(String, [u8; 32])>;
+
 /// One entry to write, decided before anything is written.
 struct Planned {
     index: usize,
@@ -89,7 +92,7 @@ pub fn extract(
         .map_or(2, |n| n.get())
         .clamp(1, 8);
     let files = &plan.files;
-    let results: Vec<Result<Vec<(String, [u8; 32])>, ArchiveError>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Digests, ArchiveError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 scope.spawn(move || {
@@ -220,7 +223,7 @@ fn write_files<'a>(
     zip: &Path,
     dest: &Path,
     items: impl Iterator<Item = &'a Planned>,
-) -> Result<Vec<(String, [u8; 32])>, ArchiveError> {
+) -> Result<Digests, ArchiveError> {
     let input = File::open(zip).map_err(ArchiveError::Read)?;
     let mut archive = zip::ZipArchive::new(BufReader::new(input)).map_err(zip_error)?;
     let mut buffer = vec![0u8; 256 * 1024];
@@ -407,10 +410,11 @@ mod tests {
     #[test]
     fn hostile_entries_are_refused() {
         let p = prefix();
-        let cases: Vec<(Vec<(String, Vec<u8>, u32)>, &str)> = vec![
+        type Entries = Vec<(String, Vec<u8>, u32)>;
+        let cases: Vec<(Entries, &str)> = vec![
             (
                 vec![(
-                    format!("golang.org/toolchain@v0.0.1-go1.21.0.linux-amd64/bin/go"),
+                    "golang.org/toolchain@v0.0.1-go1.21.0.linux-amd64/bin/go".to_owned(),
                     b"x".to_vec(),
                     0o644,
                 )],

@@ -27,7 +27,7 @@ pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
     for url in &ctx.config.index_urls {
         if url.starts_with("file://") {
             match read_file_url(url, &limits) {
-                Ok(index) => return Ok(index.from_origin(url)),
+                Ok(index) => return Ok(index.with_origin(url)),
                 Err(why) => failures.push((url.clone(), why)),
             }
             continue;
@@ -35,7 +35,7 @@ pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
         let entry = Entry::new(&ctx.root, url);
         let cached = entry
             .load()
-            .and_then(|(body, meta)| Some((Index::parse(&body).ok()?.from_origin(url), meta)));
+            .and_then(|(body, meta)| Some((Index::parse(&body).ok()?.with_origin(url), meta)));
         if ctx.config.offline {
             match cached {
                 Some((index, _)) => return Ok(index),
@@ -81,7 +81,7 @@ pub fn load(ctx: &Ctx, wants: &dyn Fn(&Index) -> bool) -> Result<Index> {
             }
             Ok(Fetched::Modified { body, meta }) => match Index::parse(&body) {
                 Ok(index) => {
-                    let index = index.from_origin(url);
+                    let index = index.with_origin(url);
                     if let Err(e) = entry.store(&body, &meta) {
                         output::warn(format_args!(
                             "cannot cache the index under {}: {e}",

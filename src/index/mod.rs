@@ -69,7 +69,7 @@ impl Index {
     }
 
     /// The same index, saying where it came from.
-    pub fn from_origin(mut self, origin: &str) -> Index {
+    pub fn with_origin(mut self, origin: &str) -> Index {
         self.origin = origin.to_owned();
         self
     }
