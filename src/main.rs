@@ -11,6 +11,7 @@ mod doctor;
 mod download;
 mod error;
 mod file_name;
+mod gosettings;
 mod http;
 mod index;
 mod install;
