@@ -45,7 +45,10 @@ const CHINA_URL: &str = "https://sum.golang.google.cn";
 pub enum Source {
     Environment,
     /// The `go env -w` file and the 1-based line.
-    File { path: PathBuf, line: usize },
+    File {
+        path: PathBuf,
+        line: usize,
+    },
     /// Go's built-in default (or, for GONOSUMDB, nothing set).
     Default,
 }
@@ -278,9 +281,7 @@ pub fn parse_gosumdb(raw: &str) -> Result<Sumdb, String> {
         key
     };
     let key = Verifier::parse(key).map_err(|e| {
-        format!(
-            "{e} (only {DEFAULT_GOSUMDB} and {CHINA_ALIAS} may be written without their key)"
-        )
+        format!("{e} (only {DEFAULT_GOSUMDB} and {CHINA_ALIAS} may be written without their key)")
     })?;
     if let Some(problem) = sumdb_name_problem(key.name()) {
         return Err(format!(
@@ -411,11 +412,11 @@ pub fn path_match(pattern: &str, name: &str) -> Result<bool, BadPattern> {
             // Try skipping 1, 2, ... characters, never past a slash.
             let mut i = 0;
             while i < name.len() && name[i] != '/' {
-                if let Some(t) = match_chunk(chunk, &name[i + 1..])? {
-                    if !(pattern.is_empty() && !t.is_empty()) {
-                        name = t;
-                        continue 'chunks;
-                    }
+                if let Some(t) = match_chunk(chunk, &name[i + 1..])?
+                    && (!pattern.is_empty() || t.is_empty())
+                {
+                    name = t;
+                    continue 'chunks;
                 }
                 i += 1;
             }
@@ -443,12 +444,8 @@ fn scan_chunk(pattern: &[char]) -> (bool, &[char], &[char]) {
     let mut i = 0;
     while i < pattern.len() {
         match pattern[i] {
-            '\\' => {
-                // A lone trailing backslash is caught by match_chunk.
-                if i + 1 < pattern.len() {
-                    i += 1;
-                }
-            }
+            // A lone trailing backslash is caught by match_chunk.
+            '\\' if i + 1 < pattern.len() => i += 1,
             '[' => in_range = true,
             ']' => in_range = false,
             '*' if !in_range => break,
@@ -562,7 +559,9 @@ fn class_char(chunk: &[char]) -> Result<(char, &[char]), BadPattern> {
 pub enum Checking {
     Database(SumdbConfig),
     /// Only with a single `file://` GOPROXY: why nothing is checked (for the warning).
-    Unchecked { why: String },
+    Unchecked {
+        why: String,
+    },
 }
 
 /// The settings, each with its source.
@@ -716,7 +715,11 @@ impl GoSettings {
                      vouches for it, as the go command requires; GOSUMDB=off is honoured only with \
                      a single file:// GOPROXY",
                 )
-                .hint(restore_hint("GOSUMDB", &self.gosumdb.source, DEFAULT_GOSUMDB)),
+                .hint(restore_hint(
+                    "GOSUMDB",
+                    &self.gosumdb.source,
+                    DEFAULT_GOSUMDB,
+                )),
             )),
             Sumdb::Database(_) if exempt && self.nosumdb_matches() => Ok(Checking::Unchecked {
                 why: format!(
@@ -892,7 +895,10 @@ mod tests {
                 "http://127.0.0.1:3000/proxy",
                 vec![url("http://127.0.0.1:3000/proxy", false)],
             ),
-            ("file:///srv/goproxy", vec![url("file:///srv/goproxy", false)]),
+            (
+                "file:///srv/goproxy",
+                vec![url("file:///srv/goproxy", false)],
+            ),
             (
                 "https://user:secret@corp.example/go",
                 vec![url("https://user:secret@corp.example/go", false)],
@@ -1199,7 +1205,9 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_variable_and_where_it_was_set() {
-        let rows: Vec<(Vec<(&str, &str)>, &str, &str, &str)> = vec![
+        // The environment, the go env file, the message, a part of the hint.
+        type Row<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str, &'a str);
+        let rows: Vec<Row> = vec![
             (
                 vec![("GOPROXY", "proxy")],
                 "",
@@ -1267,7 +1275,9 @@ mod tests {
             matches!(&got, Checking::Unchecked { why } if why.contains("GOSUMDB=off")),
             "{got:?}"
         );
-        let got = checking(&[("GOPRIVATE", "*.org"), single]).unwrap().unwrap();
+        let got = checking(&[("GOPRIVATE", "*.org"), single])
+            .unwrap()
+            .unwrap();
         assert!(
             matches!(&got, Checking::Unchecked { why } if why.contains("GOPRIVATE=*.org")),
             "{got:?}"
