@@ -130,7 +130,8 @@ impl SumdbError {
                 offline,
                 certificate,
             } => {
-                let mut report = Report::new(format!("cannot reach the checksum database {database}"));
+                let mut report =
+                    Report::new(format!("cannot reach the checksum database {database}"));
                 for line in tried {
                     report = report.detail(line.clone());
                 }
@@ -225,6 +226,14 @@ pub struct Client<'c> {
     endpoint: OnceCell<Result<Endpoint, SumdbError>>,
 }
 
+/// A lookup answer, parsed, and where it came from (a URL or a cache file, for messages).
+struct Answer {
+    bytes: Vec<u8>,
+    lookup: Lookup,
+    origin: Origin,
+    from: String,
+}
+
 /// Where a lookup answer came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Origin {
@@ -279,7 +288,13 @@ impl<'c> Client<'c> {
                     Ok(_) => Probe::Supported,
                     Err(e) if e.is_not_found() => Probe::NotFound,
                     Err(e) => {
-                        certificate |= matches!(e, FetchError::Failed { certificate: true, .. });
+                        certificate |= matches!(
+                            e,
+                            FetchError::Failed {
+                                certificate: true,
+                                ..
+                            }
+                        );
                         Probe::Failed(match e {
                             FetchError::Failed { why, .. } | FetchError::NotFound { why, .. } => {
                                 why
@@ -334,7 +349,12 @@ impl<'c> Client<'c> {
     ) -> Result<ModuleHashes, SumdbError> {
         let kept = self.kept_head()?;
         let rel = format!("lookup/{key}");
-        let (answer, lookup, origin, from) = self.lookup_answer(module, version, &rel, use_cache)?;
+        let Answer {
+            bytes: answer,
+            lookup,
+            origin,
+            from,
+        } = self.lookup_answer(module, version, &rel, use_cache)?;
         if matches!(origin, Origin::Cache(_)) {
             used_cache.set(true);
         }
@@ -413,12 +433,17 @@ impl<'c> Client<'c> {
         version: &str,
         rel: &str,
         use_cache: bool,
-    ) -> Result<(Vec<u8>, Lookup, Origin, String), SumdbError> {
+    ) -> Result<Answer, SumdbError> {
         if use_cache && let Some((bytes, which)) = self.store.read_cached(rel, MAX_LOOKUP_BYTES) {
             // A cached answer that no longer parses (another key, a damaged file) is skipped.
             if let Ok(lookup) = lookup::parse(&bytes, module, version, self.db.verifiers()) {
                 let from = format!("the cached answer {rel} ({which:?} cache)");
-                return Ok((bytes, lookup, Origin::Cache(which), from));
+                return Ok(Answer {
+                    bytes,
+                    lookup,
+                    origin: Origin::Cache(which),
+                    from,
+                });
             }
         }
         if self.ctx.config.offline {
@@ -459,7 +484,12 @@ impl<'c> Client<'c> {
                 why: chain(&e),
             }
         })?;
-        Ok((bytes, lookup, Origin::Remote, url))
+        Ok(Answer {
+            bytes,
+            lookup,
+            origin: Origin::Remote,
+            from: url,
+        })
     }
 
     /// Keeps `head` as the newest head, under a lock, re-reading the kept one first: another
@@ -513,9 +543,10 @@ impl<'c> Client<'c> {
     fn fetcher(&self) -> Result<&Fetcher, SumdbError> {
         self.fetcher
             .get_or_init(|| {
-                let client = self.ctx.client().map_err(|e| {
-                    self.unavailable(vec![format!("{e:#}")], false)
-                })?;
+                let client = self
+                    .ctx
+                    .client()
+                    .map_err(|e| self.unavailable(vec![format!("{e:#}")], false))?;
                 Ok(Fetcher {
                     client: client.clone(),
                     retries: self.ctx.config.retries,
@@ -536,7 +567,13 @@ impl<'c> Client<'c> {
     }
 
     fn fetch_unavailable(&self, e: FetchError) -> SumdbError {
-        let certificate = matches!(e, FetchError::Failed { certificate: true, .. });
+        let certificate = matches!(
+            e,
+            FetchError::Failed {
+                certificate: true,
+                ..
+            }
+        );
         self.unavailable(vec![e.to_string()], certificate)
     }
 
@@ -629,13 +666,16 @@ fn chain(error: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
+type TileBytes = (Vec<u8>, Option<Cached>);
+
 /// Tile bytes for the proofs: remembered once read, from gopin's cache, Go's cache, or the
 /// database (in parallel). Nothing here is believed: the proofs authenticate what they use,
 /// and [`TileReader::keep`] writes only what they returned as authenticated.
 struct TileReader<'a, 'c> {
     client: &'a Client<'c>,
     use_cache: bool,
-    read: RefCell<HashMap<Tile, (Vec<u8>, Option<Cached>)>>,
+    /// Each tile's bytes and the cache they came from (`None`: the database).
+    read: RefCell<HashMap<Tile, TileBytes>>,
     failed: RefCell<HashMap<Tile, FetchError>>,
     used_cache: Cell<bool>,
 }
@@ -666,7 +706,7 @@ impl<'a, 'c> TileReader<'a, 'c> {
             if let Some(e) = self.failed.borrow().get(tile) {
                 return Err(anyhow::Error::new(e.clone()));
             }
-            match self.from_cache(tile) {
+            match self.cached(tile) {
                 Some((bytes, which)) => {
                     self.used_cache.set(true);
                     self.read.borrow_mut().insert(*tile, (bytes, Some(which)));
@@ -703,13 +743,17 @@ impl<'a, 'c> TileReader<'a, 'c> {
         let read = self.read.borrow();
         Ok(tiles
             .iter()
-            .map(|t| read.get(t).map(|(bytes, _)| bytes.clone()).unwrap_or_default())
+            .map(|t| {
+                read.get(t)
+                    .map(|(bytes, _)| bytes.clone())
+                    .unwrap_or_default()
+            })
             .collect())
     }
 
     /// A tile from a cache: its own file, else the full tile's prefix (only authenticated
     /// tiles are cached, so the prefix of one is authenticated as well).
-    fn from_cache(&self, tile: &Tile) -> Option<(Vec<u8>, Cached)> {
+    fn cached(&self, tile: &Tile) -> Option<(Vec<u8>, Cached)> {
         if !self.use_cache {
             return None;
         }
@@ -790,4 +834,526 @@ fn fetch_tiles(fetcher: &Fetcher, base: &str, tiles: &[Tile]) -> Vec<Result<Vec<
             })
             .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{TEST_DB, TestLog, other_signer, record_text, test_signer};
+    use super::super::note::{Signer, sign};
+    use super::super::test_server::Server;
+    use super::super::tree::Tree;
+    use super::*;
+    use crate::config::Config;
+    use crate::gosettings::{ProxyList, SumdbConfig};
+    use gopin_shim::Root;
+
+    const MODULE: &str = "golang.org/toolchain";
+    const VERSION: &str = "v0.0.1-go1.22.10.linux-amd64";
+    const ZIP: &str = "h1:rRL9rPpsjKfpdDFcppvNgw1/dynUMrpDcTxdIwtyFR0=";
+    const MOD: &str = "h1:8wlg68NqwW7eMnI1aABk/C2pDYXj8mrMY4TyRfiLeS0=";
+    /// The toolchain's record is record 300 of the test log.
+    const ID: u64 = 300;
+
+    fn toolchain_record(version: &str) -> String {
+        format!("{MODULE} {version} {ZIP}\n{MODULE} {version}/go.mod {MOD}\n")
+    }
+
+    /// A log of `size` records whose record 300 is the toolchain's; records past `common`
+    /// differ from the honest log's (a fork) when `common < size`.
+    fn log(size: u64, common: u64) -> TestLog {
+        let mut log = TestLog::default();
+        for i in 0..size {
+            let text = if i == ID {
+                toolchain_record(VERSION)
+            } else if i < common {
+                record_text(i)
+            } else {
+                format!("example.com/evil{i} v1.0.0 h1:x\n")
+            };
+            log.append(text.into_bytes());
+        }
+        log
+    }
+
+    fn honest(size: u64) -> TestLog {
+        log(size, size)
+    }
+
+    /// Every tile of the tree of `size` records, by path.
+    fn tiles(log: &TestLog, size: u64) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut level = 0u8;
+        while size >> (8 * u32::from(level)) > 0 {
+            let count = size >> (8 * u32::from(level));
+            for n in 0..count.div_ceil(256) {
+                let width = (count - n * 256).min(256) as u32;
+                let tile = Tile::new(8, level, n, width).unwrap();
+                out.push((tile.path(), log.tile(&tile).unwrap()));
+            }
+            level += 1;
+        }
+        out
+    }
+
+    fn answer(log: &TestLog, size: u64, signer: &Signer) -> Vec<u8> {
+        let note = sign(&log.tree(size).format(), &[signer]).unwrap();
+        let record = String::from_utf8(log.records[ID as usize].clone()).unwrap();
+        [format!("{ID}\n{record}\n").into_bytes(), note].concat()
+    }
+
+    /// Serves `log`'s head of `size` (lookup and tiles) under `prefix` on `server`.
+    fn serve(server: &Server, prefix: &str, log: &TestLog, size: u64, signer: &Signer) {
+        server.put(
+            &format!("{prefix}/lookup/{MODULE}@{VERSION}"),
+            answer(log, size, signer),
+        );
+        for (path, bytes) in tiles(log, size) {
+            server.put(&format!("{prefix}/{path}"), bytes);
+        }
+    }
+
+    struct Setup {
+        home: tempfile::TempDir,
+        ctx: Ctx,
+    }
+
+    fn fresh(offline: bool) -> Setup {
+        let home = tempfile::tempdir().unwrap();
+        let ctx = ctx_in(home.path(), offline);
+        Setup { home, ctx }
+    }
+
+    fn ctx_in(home: &Path, offline: bool) -> Ctx {
+        let config = Config::from_lookup(&|key| match key {
+            "GOPIN_RETRIES" => Some("0".to_owned()),
+            "GOPIN_READ_TIMEOUT" => Some("10".to_owned()),
+            "GOPIN_OFFLINE" if offline => Some("1".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        Ctx::for_tests(Root::new(home.join("root")), config)
+    }
+
+    fn config(url: Option<String>) -> SumdbConfig {
+        SumdbConfig {
+            name: TEST_DB.to_owned(),
+            key: test_signer().verifier(),
+            url,
+        }
+    }
+
+    fn database(url: &str) -> Database {
+        Database::new(
+            &config(Some(url.to_owned())),
+            &ProxyList::parse("off").unwrap(),
+        )
+    }
+
+    fn check_hashes(hashes: &ModuleHashes) {
+        assert_eq!(hashes.zip.to_string(), ZIP);
+        assert_eq!(hashes.go_mod.unwrap().to_string(), MOD);
+    }
+
+    fn kept(setup: &Setup) -> Option<Tree> {
+        let store = Store::new(&setup.ctx.root, TEST_DB, None);
+        store
+            .read_latest(&test_verifiers())
+            .unwrap()
+            .map(|h| h.tree())
+    }
+
+    use super::super::fixtures::test_verifiers;
+
+    fn cached_lookup(setup: &Setup) -> PathBuf {
+        setup.home.path().join(format!(
+            "root/cache/sumdb/{TEST_DB}/lookup/{MODULE}@{VERSION}"
+        ))
+    }
+
+    fn files_under(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                if entry.path().is_dir() {
+                    stack.push(entry.path());
+                } else {
+                    out.push(entry.path());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn honest_lookup_passes_caches_and_reinstalls_offline() {
+        let server = Server::start();
+        let log = honest(600);
+        serve(&server, "/db", &log, 600, &test_signer());
+        let setup = fresh(false);
+        let db = database(&format!("{}/db", server.url()));
+        let client = Client::new(&setup.ctx, db.clone(), None);
+        check_hashes(&client.lookup(MODULE, VERSION).unwrap());
+        assert_eq!(kept(&setup), Some(log.tree(600)));
+        assert!(cached_lookup(&setup).is_file());
+        // One lookup, then the tiles proving record 300 in the tree of 600, nothing else.
+        let asked = server.log();
+        assert_eq!(asked[0], format!("/db/lookup/{MODULE}@{VERSION}"));
+        let mut tile_paths: Vec<&str> = asked[1..].iter().map(String::as_str).collect();
+        tile_paths.sort_unstable();
+        assert_eq!(
+            tile_paths,
+            [
+                "/db/tile/8/0/001",
+                "/db/tile/8/0/002.p/88",
+                "/db/tile/8/1/000.p/2"
+            ]
+        );
+
+        // The same client again, and a fresh one offline: all from the cache.
+        check_hashes(&client.lookup(MODULE, VERSION).unwrap());
+        let offline = ctx_in(setup.home.path(), true);
+        let client = Client::new(&offline, db, None);
+        check_hashes(&client.lookup(MODULE, VERSION).unwrap());
+        assert_eq!(server.log().len(), asked.len());
+    }
+
+    #[test]
+    fn offline_without_a_cached_answer_is_unavailable() {
+        let setup = fresh(true);
+        let client = Client::new(&setup.ctx, database("http://127.0.0.1:9/db"), None);
+        let err = client.lookup(MODULE, VERSION).unwrap_err();
+        assert!(err.is_unavailable(), "{err:?}");
+        let report = err.report();
+        assert!(report.details[0].contains("GOPIN_OFFLINE=1"), "{report}");
+        assert!(report.hint.unwrap().contains("without GOPIN_OFFLINE"));
+    }
+
+    #[test]
+    fn a_file_tree_serves_as_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = honest(600);
+        let write = |rel: &str, bytes: &[u8]| {
+            let path = dir.path().join("db").join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        };
+        write(
+            &format!("lookup/{MODULE}@{VERSION}"),
+            &answer(&log, 600, &test_signer()),
+        );
+        for (path, bytes) in tiles(&log, 600) {
+            write(&path, &bytes);
+        }
+        let url = reqwest::Url::from_directory_path(dir.path().join("db"))
+            .unwrap()
+            .to_string();
+        let setup = fresh(false);
+        let db = Database::new(
+            &config(Some(url.trim_end_matches('/').to_owned())),
+            &ProxyList::parse("off").unwrap(),
+        );
+        let client = Client::new(&setup.ctx, db, None);
+        check_hashes(&client.lookup(MODULE, VERSION).unwrap());
+        assert_eq!(kept(&setup), Some(log.tree(600)));
+        // A version the tree has no lookup for: not found.
+        let err = client
+            .lookup(MODULE, "v0.0.1-go1.22.10.linux-arm64")
+            .unwrap_err();
+        assert!(err.is_not_found(), "{err:?}");
+    }
+
+    #[test]
+    fn a_head_signed_by_another_key_is_refused_and_nothing_is_kept() {
+        let server = Server::start();
+        let log = honest(600);
+        serve(&server, "/db", &log, 600, &other_signer());
+        let setup = fresh(false);
+        let client = Client::new(&setup.ctx, database(&format!("{}/db", server.url())), None);
+        let err = client.lookup(MODULE, VERSION).unwrap_err();
+        let SumdbError::Refused { wrong_key, .. } = &err else {
+            panic!("expected a refusal, got {err:?}");
+        };
+        assert!(wrong_key);
+        let report = err.report();
+        assert!(report.hint.unwrap().contains("GOSUMDB"), "{}", err.report());
+        assert_eq!(kept(&setup), None);
+        assert!(!cached_lookup(&setup).exists());
+        // No tile was even asked for.
+        assert_eq!(server.log().len(), 1);
+    }
+
+    #[test]
+    fn a_record_without_the_module_line_fails_closed() {
+        let server = Server::start();
+        let log = honest(600);
+        serve(&server, "/db", &log, 600, &test_signer());
+        // The arm64 version is asked, and the answer holds the amd64 record.
+        let other = "v0.0.1-go1.22.10.linux-arm64";
+        server.put(
+            &format!("/db/lookup/{MODULE}@{other}"),
+            answer(&log, 600, &test_signer()),
+        );
+        let setup = fresh(false);
+        let client = Client::new(&setup.ctx, database(&format!("{}/db", server.url())), None);
+        let err = client.lookup(MODULE, other).unwrap_err();
+        let SumdbError::Refused { why, .. } = &err else {
+            panic!("expected a refusal, got {err:?}");
+        };
+        assert!(why.contains("has no line for it"), "{why}");
+        assert_eq!(kept(&setup), None);
+    }
+
+    #[test]
+    fn a_fork_from_the_kept_head_is_a_security_error_and_the_head_stays() {
+        let server = Server::start();
+        // The kept head: the honest log at 500. The database now shows a log that agrees on
+        // the first 400 records only.
+        let setup = fresh(false);
+        let store = Store::new(&setup.ctx.root, TEST_DB, None);
+        store.write_latest(&honest(500).head(500)).unwrap();
+        let before = std::fs::read(store.latest_path()).unwrap();
+        let forked = log(600, 400);
+        serve(&server, "/db", &forked, 600, &test_signer());
+        let client = Client::new(&setup.ctx, database(&format!("{}/db", server.url())), None);
+        let err = client.lookup(MODULE, VERSION).unwrap_err();
+        assert!(err.is_fork(), "{err:?}");
+        let report = err.report();
+        assert!(report.message.starts_with("SECURITY ERROR"), "{report}");
+        assert!(report.message.contains("size 500"), "{report}");
+        assert!(report.message.contains("size 600"), "{report}");
+        assert!(report.details.iter().all(|d| !d.contains('\n')));
+        assert_eq!(std::fs::read(store.latest_path()).unwrap(), before);
+        assert!(!cached_lookup(&setup).exists());
+    }
+
+    #[test]
+    fn the_kept_head_only_moves_forward() {
+        let server = Server::start();
+        let log = honest(600);
+        let setup = fresh(false);
+        let store = Store::new(&setup.ctx.root, TEST_DB, None);
+        store.write_latest(&log.head(400)).unwrap();
+        serve(&server, "/db", &log, 600, &test_signer());
+        let db = database(&format!("{}/db", server.url()));
+        check_hashes(
+            &Client::new(&setup.ctx, db.clone(), None)
+                .lookup(MODULE, VERSION)
+                .unwrap(),
+        );
+        assert_eq!(kept(&setup), Some(log.tree(600)));
+
+        // A lagging database (its head at 500): believed, and the kept head stays at 600.
+        std::fs::remove_dir_all(setup.home.path().join("root/cache")).unwrap();
+        serve(&server, "/db", &log, 500, &test_signer());
+        for (path, bytes) in tiles(&log, 600) {
+            server.put(&format!("/db/{path}"), bytes);
+        }
+        check_hashes(
+            &Client::new(&setup.ctx, db, None)
+                .lookup(MODULE, VERSION)
+                .unwrap(),
+        );
+        assert_eq!(kept(&setup), Some(log.tree(600)));
+    }
+
+    #[test]
+    fn proxies_that_serve_the_database_are_used_in_order() {
+        let log = honest(600);
+        let (a, b) = (Server::start(), Server::start());
+        let supported = format!("/sumdb/{TEST_DB}/supported");
+        serve(&b, &format!("/sumdb/{TEST_DB}"), &log, 600, &test_signer());
+        b.put(&supported, "");
+
+        // a answers 404: on to b, which serves every request.
+        let setup = fresh(false);
+        let goproxy = format!("{},{}", a.url(), b.url());
+        let db = Database::new(&config(None), &ProxyList::parse(&goproxy).unwrap());
+        let client = Client::new(&setup.ctx, db.clone(), None);
+        check_hashes(&client.lookup(MODULE, VERSION).unwrap());
+        assert_eq!(a.log(), std::slice::from_ref(&supported));
+        assert_eq!(b.log()[0], supported);
+        assert!(
+            b.log()[1..]
+                .iter()
+                .all(|p| p.starts_with(&format!("/sumdb/{TEST_DB}/")))
+        );
+        let endpoint = client.endpoint().unwrap();
+        assert_eq!(endpoint.via, super::super::database::Via::Proxy(b.url()));
+
+        // a fails with 500: after `,` the database is unavailable and b is never asked...
+        a.answer(&supported, 500, "down");
+        let b_before = b.log().len();
+        let setup = fresh(false);
+        let client = Client::new(&setup.ctx, db, None);
+        let err = client.lookup(MODULE, VERSION).unwrap_err();
+        assert!(err.is_unavailable(), "{err:?}");
+        assert!(
+            err.report().details[0].contains("HTTP 500"),
+            "{}",
+            err.report()
+        );
+        assert_eq!(b.log().len(), b_before);
+
+        // ...after `|`, b is asked.
+        let goproxy = format!("{}|{}", a.url(), b.url());
+        let db = Database::new(&config(None), &ProxyList::parse(&goproxy).unwrap());
+        let setup = fresh(false);
+        check_hashes(
+            &Client::new(&setup.ctx, db, None)
+                .lookup(MODULE, VERSION)
+                .unwrap(),
+        );
+    }
+
+    #[test]
+    fn gos_cache_serves_offline_and_is_never_written() {
+        let log = honest(600);
+        let gomodcache = tempfile::tempdir().unwrap();
+        let go_dir = gomodcache
+            .path()
+            .join(format!("cache/download/sumdb/{TEST_DB}"));
+        let write = |rel: &str, bytes: &[u8]| {
+            let path = go_dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        };
+        write(
+            &format!("lookup/{MODULE}@{VERSION}"),
+            &answer(&log, 600, &test_signer()),
+        );
+        for (path, bytes) in tiles(&log, 600) {
+            write(&path, &bytes);
+        }
+        let before: Vec<_> = files_under(gomodcache.path())
+            .into_iter()
+            .map(|p| (std::fs::read(&p).unwrap(), p))
+            .collect();
+        let setup = fresh(true);
+        let client = Client::new(
+            &setup.ctx,
+            database("http://127.0.0.1:9/db"),
+            Some(gomodcache.path()),
+        );
+        check_hashes(&client.lookup(MODULE, VERSION).unwrap());
+        let after: Vec<_> = files_under(gomodcache.path())
+            .into_iter()
+            .map(|p| (std::fs::read(&p).unwrap(), p))
+            .collect();
+        assert_eq!(before, after);
+        // gopin's own cache now holds what was proven.
+        assert!(cached_lookup(&setup).is_file());
+        assert_eq!(kept(&setup), Some(log.tree(600)));
+    }
+
+    #[test]
+    fn a_completed_tile_is_read_in_place_of_its_partial() {
+        // The database has moved on to 1000 records; the head in the answer is at 600, whose
+        // partial tile 0/002.p/88 is gone: only the full tile is served, and its prefix used.
+        let server = Server::start();
+        let log = honest(1000);
+        serve(&server, "/db", &log, 600, &test_signer());
+        server.remove("/db/tile/8/0/002.p/88");
+        let full = Tile::new(8, 0, 2, 256).unwrap();
+        server.put("/db/tile/8/0/002", log.tile(&full).unwrap());
+        let setup = fresh(false);
+        let client = Client::new(&setup.ctx, database(&format!("{}/db", server.url())), None);
+        check_hashes(&client.lookup(MODULE, VERSION).unwrap());
+        assert!(server.log().contains(&"/db/tile/8/0/002".to_owned()));
+        // The prefix is cached under the partial tile's name.
+        let cached = setup
+            .home
+            .path()
+            .join(format!("root/cache/sumdb/{TEST_DB}/tile/8/0/002.p/88"));
+        assert_eq!(std::fs::read(cached).unwrap().len(), 88 * 32);
+    }
+
+    #[test]
+    fn a_tile_that_does_not_authenticate_is_refused_not_a_fork() {
+        let server = Server::start();
+        let log = honest(600);
+        serve(&server, "/db", &log, 600, &test_signer());
+        let mut bad = log.tile(&Tile::new(8, 0, 1, 256).unwrap()).unwrap();
+        bad[0] ^= 1;
+        server.put("/db/tile/8/0/001", bad);
+        let setup = fresh(false);
+        let client = Client::new(&setup.ctx, database(&format!("{}/db", server.url())), None);
+        let err = client.lookup(MODULE, VERSION).unwrap_err();
+        let SumdbError::Refused { why, .. } = &err else {
+            panic!("expected a refusal, got {err:?}");
+        };
+        assert!(
+            why.contains("inconsistent") || why.contains("hash"),
+            "{why}"
+        );
+        // The head itself was signed and is kept (as Go does); nothing else is.
+        assert!(!cached_lookup(&setup).exists());
+        let tile_cache = setup
+            .home
+            .path()
+            .join(format!("root/cache/sumdb/{TEST_DB}/tile"));
+        assert!(files_under(&tile_cache).is_empty());
+    }
+
+    #[test]
+    fn a_damaged_cache_is_bypassed_online() {
+        let server = Server::start();
+        let log = honest(600);
+        serve(&server, "/db", &log, 600, &test_signer());
+        let setup = fresh(false);
+        let db = database(&format!("{}/db", server.url()));
+        check_hashes(
+            &Client::new(&setup.ctx, db.clone(), None)
+                .lookup(MODULE, VERSION)
+                .unwrap(),
+        );
+        let tile = setup
+            .home
+            .path()
+            .join(format!("root/cache/sumdb/{TEST_DB}/tile/8/0/001"));
+        let good = std::fs::read(&tile).unwrap();
+        let mut damaged = good.clone();
+        damaged[5] ^= 0x40;
+        std::fs::write(&tile, &damaged).unwrap();
+        check_hashes(
+            &Client::new(&setup.ctx, db.clone(), None)
+                .lookup(MODULE, VERSION)
+                .unwrap(),
+        );
+        assert_eq!(std::fs::read(&tile).unwrap(), good);
+        // Offline, the damage (once more) is an error, not a fork.
+        std::fs::write(&tile, &damaged).unwrap();
+        let offline = ctx_in(setup.home.path(), true);
+        let err = Client::new(&offline, db, None)
+            .lookup(MODULE, VERSION)
+            .unwrap_err();
+        assert!(matches!(err, SumdbError::Refused { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn lookup_keys_are_escaped_and_checked() {
+        assert_eq!(
+            lookup_key(MODULE, VERSION).unwrap(),
+            "golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64"
+        );
+        assert_eq!(
+            lookup_key("github.com/Azure/x", "v1.0.0+incompatible").unwrap(),
+            "github.com/!azure/x@v1.0.0+incompatible"
+        );
+        for (module, version) in [
+            ("golang.org/../etc", VERSION),
+            ("/golang.org", VERSION),
+            ("golang.org//x", VERSION),
+            (MODULE, "../v1"),
+            (MODULE, "v1/x"),
+            (MODULE, "v1 x"),
+            ("golang.org/!x", VERSION),
+            (MODULE, ""),
+            (MODULE, ".."),
+            ("-x", VERSION),
+        ] {
+            assert_eq!(lookup_key(module, version), None, "{module:?} {version:?}");
+        }
+    }
 }

@@ -224,7 +224,9 @@ mod tests {
         let ok = Probe::Supported;
         let fail = || Probe::Failed("HTTP 500".to_owned());
         let direct = "https://sum.test.example";
-        let rows: Vec<(&str, Vec<(&str, Probe)>, &str, Vec<&str>)> = vec![
+        // GOPROXY, the probes' answers by host, the endpoint chosen, the hosts asked.
+        type Row<'a> = (&'a str, Vec<(&'a str, Probe)>, &'a str, Vec<&'a str>);
+        let rows: Vec<Row> = vec![
             // The default: proxy.golang.org serves sum.golang.org's name here too.
             (
                 "https://a,direct",
@@ -256,10 +258,25 @@ mod tests {
                 vec!["a"],
             ),
             ("https://a|direct", vec![("a", fail())], direct, vec!["a"]),
-            ("https://a,direct", vec![("a", fail())], "unavailable", vec!["a"]),
+            (
+                "https://a,direct",
+                vec![("a", fail())],
+                "unavailable",
+                vec!["a"],
+            ),
             // Reaching the end, or off, after a real failure: that failure stands.
-            ("https://a|https://b", vec![("a", fail())], "unavailable", vec!["a", "b"]),
-            ("https://a|off", vec![("a", fail())], "unavailable", vec!["a"]),
+            (
+                "https://a|https://b",
+                vec![("a", fail())],
+                "unavailable",
+                vec!["a", "b"],
+            ),
+            (
+                "https://a|off",
+                vec![("a", fail())],
+                "unavailable",
+                vec!["a"],
+            ),
             ("https://a|off", vec![], direct, vec!["a"]),
             // direct and off ask nothing.
             ("direct", vec![], direct, vec![]),

@@ -33,6 +33,8 @@ pub mod tree;
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod test_server;
 
 // The API the goproxy source will use, gathered in one place.
 #[allow(unused_imports)]

@@ -123,7 +123,11 @@ mod tests {
         let base = reqwest::Url::from_directory_path(dir.path()).unwrap();
         let url = |name: &str| base.join(name).unwrap().to_string();
         assert_eq!(read_file_url(&url("supported"), 10), Ok(Vec::new()));
-        assert!(read_file_url(&url("absent"), 10).unwrap_err().is_not_found());
+        assert!(
+            read_file_url(&url("absent"), 10)
+                .unwrap_err()
+                .is_not_found()
+        );
         // A folder is not a body either.
         std::fs::create_dir(dir.path().join("tile")).unwrap();
         assert!(read_file_url(&url("tile"), 10).unwrap_err().is_not_found());

@@ -86,15 +86,18 @@ impl Store {
     /// A cached file (`lookup/...` or `tile/...`), from gopin's cache, else Go's. An empty
     /// file counts as absent, as in Go (its writer creates the file before filling it).
     pub fn read_cached(&self, rel: &str, cap: u64) -> Option<(Vec<u8>, Cached)> {
-        [(Some(&self.cache), Cached::Ours), (self.go_cache.as_ref(), Cached::Go)]
-            .into_iter()
-            .find_map(|(dir, which)| {
-                let path = join_relative(dir?.clone(), rel);
-                match gopin_shim::small_file::read_bytes(&path, cap) {
-                    Ok(Some(bytes)) if !bytes.is_empty() => Some((bytes, which)),
-                    _ => None,
-                }
-            })
+        [
+            (Some(&self.cache), Cached::Ours),
+            (self.go_cache.as_ref(), Cached::Go),
+        ]
+        .into_iter()
+        .find_map(|(dir, which)| {
+            let path = join_relative(dir?.clone(), rel);
+            match gopin_shim::small_file::read_bytes(&path, cap) {
+                Ok(Some(bytes)) if !bytes.is_empty() => Some((bytes, which)),
+                _ => None,
+            }
+        })
     }
 
     /// Writes a verified answer or an authenticated tile into gopin's cache (never Go's).
