@@ -1124,6 +1124,9 @@ mod tests {
         assert!(report.message.contains("size 500"), "{report}");
         assert!(report.message.contains("size 600"), "{report}");
         assert!(report.details.iter().all(|d| !d.contains('\n')));
+        // Kept typed through anyhow, it still renders as its report.
+        let rendered = crate::error::report_of(&anyhow::Error::new(err.clone())).to_string();
+        assert!(rendered.starts_with("error: SECURITY ERROR"), "{rendered}");
         assert_eq!(std::fs::read(store.latest_path()).unwrap(), before);
         assert!(!cached_lookup(&setup).exists());
     }
