@@ -30,6 +30,18 @@ impl Ctx {
         })
     }
 
+    /// A context over a given root and configuration, for unit tests.
+    #[cfg(test)]
+    pub fn for_tests(root: Root, config: Config) -> Ctx {
+        Ctx {
+            root,
+            config,
+            platform: Platform::current(),
+            quiet: true,
+            client: OnceCell::new(),
+        }
+    }
+
     pub fn client(&self) -> Result<&Client> {
         if let Some(client) = self.client.get() {
             return Ok(client);

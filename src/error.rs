@@ -51,6 +51,10 @@ pub fn report_of(error: &anyhow::Error) -> Report {
     if let Some(select) = error.downcast_ref::<SelectError>() {
         return select.report();
     }
+    // Kept typed up to here, so that a caller could tell a fork (no fallback) from the rest.
+    if let Some(sumdb) = error.downcast_ref::<crate::sumdb::SumdbError>() {
+        return sumdb.report();
+    }
     // A context chain: the outermost message first, the causes as details.
     let mut chain = error.chain();
     let message = chain.next().map(ToString::to_string).unwrap_or_default();
@@ -60,8 +64,15 @@ pub fn report_of(error: &anyhow::Error) -> Report {
             report.details.push(inner.message.clone());
             report.details.extend(inner.details.iter().cloned());
             report.hint = report.hint.or_else(|| inner.hint.clone());
-        } else if let Some(select) = cause.downcast_ref::<SelectError>() {
-            let inner = select.report();
+        } else if let Some(inner) = cause
+            .downcast_ref::<SelectError>()
+            .map(SelectError::report)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<crate::sumdb::SumdbError>()
+                    .map(crate::sumdb::SumdbError::report)
+            })
+        {
             report.details.push(inner.message);
             report.details.extend(inner.details);
             report.hint = report.hint.or(inner.hint);

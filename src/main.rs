@@ -12,6 +12,7 @@ mod document;
 mod download;
 mod error;
 mod file_name;
+mod gosettings;
 mod http;
 mod index;
 mod install;

@@ -11,25 +11,36 @@
 //!    closure; a fork is a [`ForkError`] (`SECURITY ERROR ...`) that stops every install.
 //! 4. [`Lookup::verify`] the record's inclusion in the newest head, which releases the `h1:`
 //!    hashes; the tiles returned with each result are authenticated and may be cached.
+//!
+//! [`client`] is that flow with the I/O: the way to the database ([`database`]), requests
+//! ([`remote`]), and what is kept on disk ([`store`]): the kept head and the caches.
 
 // Wired into install by the goproxy source (issue 10).
 #![allow(dead_code)]
 
+pub mod client;
+pub mod database;
 pub mod fork;
 pub mod hash;
 pub mod lookup;
 pub mod merkle;
 pub mod note;
 pub mod proof;
+pub mod remote;
+pub mod store;
 pub mod tile;
 pub mod tree;
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod test_server;
 
 // The API the goproxy source will use, gathered in one place.
 #[allow(unused_imports)]
 pub use self::{
+    client::{Client, SumdbError},
+    database::{Database, Endpoint, Route, Via},
     fork::{ForkError, Timeline, TimelineError, reconcile},
     hash::Hash,
     lookup::{Lookup, LookupError, ModuleHashes},
