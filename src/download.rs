@@ -102,7 +102,6 @@ impl Expected {
 
     /// A file whose bytes are checked later by the caller (a module zip, against its `h1:`),
     /// stored as `downloads/<filename>`, at most `cap` bytes.
-    #[allow(dead_code)] // used by the goproxy source (issue 10)
     pub fn checked_later(filename: &str, cap: u64) -> Expected {
         Expected {
             filename: filename.to_owned(),

@@ -12,9 +12,6 @@
 //! - Entries are independent, so they are unpacked on every core; each thread hashes what it
 //!   writes, and the digests are combined into the `h1:` at the end.
 
-// Wired into install by the goproxy source (issue 10).
-#![allow(dead_code)]
-
 use crate::archive::{
     ArchiveError, Limits, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Stats, dir_builder,
     entry_target_under, expect_end, read_full, refuse, too_many_bytes, too_many_entries, zip_error,

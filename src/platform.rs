@@ -34,7 +34,6 @@ impl Platform {
 
     /// `.zip` on Windows, `.tar.gz` elsewhere.
     /// GOARCH as Go itself names it (`arm`, not go.dev's `armv6l`): module versions use it.
-    #[allow(dead_code)] // used by the goproxy source (issue 10)
     pub fn goarch(&self) -> &str {
         if self.arch == "armv6l" {
             "arm"

@@ -6,6 +6,7 @@
 //! by Go's checksum database). A source that cannot answer passes to the next; an answer that
 //! fails verification stops everything (no other source is tried after a mismatch).
 
+pub mod goproxy;
 pub mod index;
 pub mod toolchain_module;
 
@@ -21,12 +22,14 @@ use std::path::Path;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Index,
+    Goproxy,
 }
 
 impl Kind {
     pub fn parse(name: &str) -> Option<Kind> {
         match name {
             "index" => Some(Kind::Index),
+            "goproxy" => Some(Kind::Goproxy),
             _ => None,
         }
     }
@@ -34,12 +37,14 @@ impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::Index => "index",
+            Kind::Goproxy => "goproxy",
         }
     }
 
     fn source(self) -> Box<dyn Source> {
         match self {
             Kind::Index => Box::new(index::IndexSource),
+            Kind::Goproxy => Box::new(goproxy::GoproxySource),
         }
     }
 }

@@ -5,9 +5,6 @@
 //! file name or a path (a toolchain name with no `/`, `\`, whitespace or control characters,
 //! a platform of plain letters and digits).
 
-// Wired into install by the goproxy source (issue 10).
-#![allow(dead_code)]
-
 use crate::platform::Platform;
 use gopin_shim::Version;
 

@@ -1,0 +1,276 @@
+//! The `goproxy` source: toolchains as the module `golang.org/toolchain` from `GOPROXY`, each
+//! checked against Go's checksum database (`GOSUMDB`) before it becomes visible, the way the go
+//! command does it (README: "Toolchains through a Go module proxy").
+//!
+//! - `@v/list` gives the releases (every platform; filtered to this one);
+//! - the database's record for the version gives the `h1:` the zip must have; it is fetched
+//!   (and proven) before the zip, so a database that cannot vouch costs no download;
+//! - the zip comes from GOMODCACHE when the go command already downloaded it (never written
+//!   there), otherwise along the GOPROXY list with resume and retries into `downloads/`;
+//! - the zip is unpacked on every core into the staging folder while its `h1:` is computed; a
+//!   mismatch is fatal (no other proxy or source is tried) and the zip is deleted.
+
+use super::toolchain_module::{MODULE, module_version, releases_for, zip_file_name};
+use super::{Failure, Kind, Listed, Source};
+use crate::archive::Limits;
+use crate::ctx::Ctx;
+use crate::document;
+use crate::download::{self, Discard, Expected};
+use crate::error::{Unreachable, user};
+use crate::gosettings::{Checking, GoSettings, Proxy};
+use crate::sumdb::client::Client;
+use crate::sumdb::database::Database;
+use crate::install::Options;
+use crate::module_zip;
+use crate::output;
+use crate::platform::Platform;
+use crate::progress::Progress;
+use gopin_shim::{Report, Version};
+use std::path::{Path, PathBuf};
+
+/// The largest toolchain zip gopin downloads (Go's are about 70 MB).
+const ZIP_CAP: u64 = 1 << 30;
+
+pub struct GoproxySource;
+
+impl Source for GoproxySource {
+    fn describe(&self, _ctx: &Ctx) -> String {
+        match GoSettings::read() {
+            Ok(settings) => format!(
+                "{} ({}; {})",
+                Kind::Goproxy.name(),
+                settings.goproxy.describe(),
+                settings.gosumdb.describe()
+            ),
+            Err(_) => Kind::Goproxy.name().to_owned(),
+        }
+    }
+
+    fn list(
+        &self,
+        ctx: &Ctx,
+        platform: &Platform,
+        _enough: &dyn Fn(&[Listed]) -> bool,
+    ) -> Result<Vec<Listed>, Failure> {
+        let settings = GoSettings::read().map_err(Failure::Unavailable)?;
+        let body = along_proxies(ctx, &settings, &format!("{MODULE}/@v/list"))?;
+        let text = String::from_utf8_lossy(&body);
+        Ok(releases_for(&text, platform)
+            .into_iter()
+            .map(|version| Listed {
+                stable: !version.is_prerelease(),
+                version,
+                file: None,
+            })
+            .collect())
+    }
+
+    fn fetch(
+        &self,
+        ctx: &Ctx,
+        version: &Version,
+        options: &Options,
+        staging: &Path,
+    ) -> Result<(), Failure> {
+        let settings = GoSettings::read().map_err(Failure::Fatal)?;
+        let module_version = module_version(version, &options.platform);
+        let wanted = verified_hash(ctx, &settings, &module_version)?;
+        let (zip, cached) = match modcache_zip(&settings, &module_version) {
+            Some(zip) => {
+                output::info(format_args!(
+                    "using the go command's download {}",
+                    zip.display()
+                ));
+                (zip, true)
+            }
+            None => (download_zip(ctx, &settings, &module_version, options)?, false),
+        };
+        unpack_checked(&zip, &module_version, staging, wanted.as_ref(), cached)
+    }
+}
+
+/// Unpacks the zip into `staging` and compares its `h1:` with the database's; a mismatch
+/// removes the downloaded zip (never one in GOMODCACHE) and ends everything.
+pub fn unpack_checked(
+    zip: &Path,
+    module_version: &str,
+    staging: &Path,
+    wanted: Option<&crate::dirhash::H1>,
+    in_modcache: bool,
+) -> Result<(), Failure> {
+    crate::install::fresh_dir(staging)?;
+    let unpacked = module_zip::extract(zip, module_version, staging, &Limits::default())
+        .map_err(|e| {
+            let _ = std::fs::remove_dir_all(staging);
+            Failure::Fatal(crate::install::unpack_error(
+                e,
+                &zip.display().to_string(),
+                staging,
+            ))
+        })?;
+    if let Some(wanted) = wanted
+        && unpacked.h1 != *wanted
+    {
+        let _ = std::fs::remove_dir_all(staging);
+        if !in_modcache {
+            let _ = std::fs::remove_file(zip);
+        }
+        return Err(Failure::Fatal(user(
+            Report::new(format!("{MODULE}@{module_version} does not match the checksum database"))
+                .detail(format!("the database lists  {wanted}"))
+                .detail(format!("the zip hashes to  {}", unpacked.h1))
+                .detail(format!("from {}", zip.display()))
+                .detail("nothing was installed; a proxy (or a cache) served a changed toolchain")
+                .hint("report it to whoever runs the proxy; `gopin cache clean` removes the download"),
+        )));
+    }
+    if wanted.is_some() {
+        output::info(format_args!(
+            "verified {MODULE}@{module_version}: {} ({} files) as the checksum database lists",
+            unpacked.h1, unpacked.stats.files
+        ));
+    }
+    Ok(())
+}
+
+/// The database's `h1:` for the zip, proven; `None` only where Go's own rules skip the check
+/// (a single `file://` GOPROXY with GOSUMDB=off or a GONOSUMDB match), with a warning.
+fn verified_hash(
+    ctx: &Ctx,
+    settings: &GoSettings,
+    module_version: &str,
+) -> Result<Option<crate::dirhash::H1>, Failure> {
+    match settings.toolchain_checking().map_err(Failure::Fatal)? {
+        Checking::Unchecked { why } => {
+            output::warn(format_args!(
+                "installing {MODULE}@{module_version} without the checksum database ({why})"
+            ));
+            Ok(None)
+        }
+        Checking::Database(config) => {
+            let database = Database::new(&config, &settings.goproxy.value);
+            let client = Client::new(ctx, database, settings.gomodcache.value.as_deref());
+            match client.lookup(MODULE, module_version) {
+                Ok(hashes) => Ok(Some(hashes.zip)),
+                // The database could not answer, or has no such toolchain: another source may.
+                Err(e) if e.is_unavailable() || e.is_not_found() => {
+                    Err(Failure::Unavailable(anyhow::Error::new(e)))
+                }
+                // A fork, a refused answer, a broken kept head: nothing may fall back.
+                Err(e) => Err(Failure::Fatal(anyhow::Error::new(e))),
+            }
+        }
+    }
+}
+
+/// The go command's own download of this toolchain, if it has one (read, never written).
+fn modcache_zip(settings: &GoSettings, module_version: &str) -> Option<PathBuf> {
+    let cache = settings.gomodcache.value.as_ref()?;
+    let zip = cache
+        .join("cache/download")
+        .join(MODULE)
+        .join("@v")
+        .join(format!("{module_version}.zip"));
+    std::fs::metadata(&zip).is_ok_and(|m| m.is_file()).then_some(zip)
+}
+
+/// Downloads the zip along the GOPROXY list into `downloads/`.
+fn download_zip(
+    ctx: &Ctx,
+    settings: &GoSettings,
+    module_version: &str,
+    options: &Options,
+) -> Result<PathBuf, Failure> {
+    let entries = settings.goproxy.value.entries();
+    let urls: Vec<String> = usable(entries)
+        .iter()
+        .map(|(base, _)| format!("{base}/{MODULE}/@v/{module_version}.zip"))
+        .collect();
+    if urls.is_empty() {
+        return Err(Failure::Unavailable(off_error(settings)));
+    }
+    let falls = usable(entries);
+    let pass_on = |n: usize, gave_up: &crate::retry::GaveUp| {
+        falls.get(n).is_some_and(|(_, any)| *any) || matches!(gave_up.failure.status, Some(404 | 410))
+    };
+    let expected = Expected::checked_later(&zip_file_name(module_version), ZIP_CAP);
+    let progress = Progress::new(options.style, &expected.filename, 0);
+    download::fetch_from(ctx, &urls, &pass_on, &expected, &progress, &mut Discard).map_err(|e| {
+        if e.downcast_ref::<Unreachable>().is_some() {
+            Failure::Unavailable(e)
+        } else {
+            Failure::Fatal(e)
+        }
+    })
+}
+
+/// The proxies requests may go to, in order, each with whether any error passes on (`|`);
+/// the list ends at `off` (nothing after it is tried).
+fn usable(entries: &[Proxy]) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for entry in entries {
+        match entry.base_url() {
+            Some(base) => out.push((
+                base.trim_end_matches('/').to_owned(),
+                entry.falls_back_on_error(),
+            )),
+            None => break,
+        }
+    }
+    out
+}
+
+fn off_error(settings: &GoSettings) -> anyhow::Error {
+    user(
+        Report::new(format!("{} allows no module proxy", settings.goproxy.describe()))
+            .hint("set GOPROXY to a proxy (`go env -w GOPROXY=https://proxy.golang.org,direct`), or use GOPIN_SOURCE=index"),
+    )
+}
+
+/// GETs `path` from the first proxy that answers, passing on as GOPROXY's separators say.
+fn along_proxies(ctx: &Ctx, settings: &GoSettings, path: &str) -> Result<Vec<u8>, Failure> {
+    let entries = settings.goproxy.value.entries();
+    let proxies = usable(entries);
+    if proxies.is_empty() {
+        return Err(Failure::Unavailable(off_error(settings)));
+    }
+    let limits = document::Limits::new(&ctx.config);
+    let mut failures = Vec::new();
+    for (base, any_error) in &proxies {
+        let url = format!("{base}/{path}");
+        let got = if url.starts_with("file://") {
+            document::file_path(&url)
+                .and_then(|p| document::read_file(&p, &limits))
+                .map_err(crate::retry::Failure::permanent)
+        } else {
+            let client = ctx.client().map_err(Failure::Fatal)?;
+            document::get_with_retries(client, ctx.config.retries, "the module list", &url, None, &limits)
+                .map_err(|gave_up| gave_up.failure)
+                .and_then(|fetched| match fetched {
+                    document::Fetched::Modified { body, .. } => Ok(body),
+                    document::Fetched::NotModified => {
+                        Err(crate::retry::Failure::permanent("304 to a request without validators"))
+                    }
+                })
+        };
+        match got {
+            Ok(body) => return Ok(body),
+            Err(failure) => {
+                let not_found = matches!(failure.status, Some(404 | 410))
+                    || failure.why.contains("does not exist");
+                failures.push(format!("{url}: {}", failure.why));
+                if !(not_found || *any_error) {
+                    break;
+                }
+            }
+        }
+    }
+    let mut report = Report::new(format!("no module proxy answered for {MODULE}"));
+    for failure in failures {
+        report = report.detail(failure);
+    }
+    Err(Failure::Unavailable(user(report.hint(format!(
+        "check {} and the network",
+        settings.goproxy.describe()
+    )))))
+}
