@@ -165,7 +165,10 @@ fn assert_no_control_bytes(text: &str) {
         .chars()
         .filter(|c| c.is_control() && *c != '\n' && *c != '\t')
         .collect();
-    assert!(bad.is_empty(), "control characters {bad:?} reached the terminal:\n{text:?}");
+    assert!(
+        bad.is_empty(),
+        "control characters {bad:?} reached the terminal:\n{text:?}"
+    );
 }
 
 fn installed(world: &World, name: &str) -> bool {
@@ -207,7 +210,10 @@ fn index_file_names_that_leave_downloads_are_refused_and_touch_nothing() {
         });
         let stderr = fails(world2.gopin(&world2.work(), &["install", "1.22.10"]));
         assert!(stderr.contains("unusable file name"), "{bad:?}: {stderr}");
-        assert!(stderr.contains(&world2.index_url), "names the index: {stderr}");
+        assert!(
+            stderr.contains(&world2.index_url),
+            "names the index: {stderr}"
+        );
         assert_eq!(
             std::fs::read_to_string(world2.path().join("victim.tar.gz")).unwrap(),
             "the user's file",
@@ -237,7 +243,13 @@ fn a_sha256_that_is_not_hex_and_a_size_of_zero_are_named() {
     world.edit_index(|file| file["sha256"] = serde_json::json!("../../../../tmp/x"));
     let stderr = fails(world.gopin(&world.work(), &["install", "1.22.10"]));
     assert!(stderr.contains("invalid SHA-256"), "{stderr}");
-    assert!(!world.home().join("downloads").exists() || std::fs::read_dir(world.home().join("downloads")).unwrap().next().is_none());
+    assert!(
+        !world.home().join("downloads").exists()
+            || std::fs::read_dir(world.home().join("downloads"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
 
     let world = World::new(&["go1.22.10"]);
     world.edit_index(|file| file["size"] = serde_json::json!(0));
@@ -289,7 +301,9 @@ fn version_files_linked_to_devices_are_refused_unread() {
         (".tool-versions", "/dev/zero", "character device"),
         ("go.mod", "/dev/zero", "character device"),
     ] {
-        let dir = world.work().join(format!("dev-{}", name.trim_start_matches('.')));
+        let dir = world
+            .work()
+            .join(format!("dev-{}", name.trim_start_matches('.')));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         std::os::unix::fs::symlink(target, dir.join(name)).unwrap();
@@ -311,7 +325,10 @@ fn version_files_linked_to_devices_are_refused_unread() {
             if child.try_wait().unwrap().is_some() {
                 break child.wait_with_output().unwrap();
             }
-            assert!(started.elapsed() < Duration::from_secs(30), "{name} -> {target} hung");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "{name} -> {target} hung"
+            );
             std::thread::sleep(Duration::from_millis(10));
         };
         let stderr = text(&out.stderr);
@@ -319,7 +336,10 @@ fn version_files_linked_to_devices_are_refused_unread() {
         assert!(stderr.contains("is not a regular file"), "{stderr}");
         assert!(stderr.contains(kind), "{stderr}");
         assert!(stderr.contains(name), "names the file: {stderr}");
-        assert!(!stderr.contains("rm -rf"), "swallowed the user's input: {stderr}");
+        assert!(
+            !stderr.contains("rm -rf"),
+            "swallowed the user's input: {stderr}"
+        );
         // The shim the same way.
         let stderr = fails(world.go(&dir, &["version"]));
         assert!(stderr.contains("is not a regular file"), "{stderr}");
@@ -342,7 +362,11 @@ fn a_fifo_version_file_fails_at_once_in_the_cli_the_shim_and_the_hook() {
     assert!(stderr.contains("a FIFO"), "{stderr}");
     // The hook never fails, but reports and returns.
     let out = ok(world.gopin(&dir, &["hook", "--previous", "go1.22.10"]));
-    assert!(text(&out.stderr).contains("a FIFO"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("a FIFO"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -391,7 +415,8 @@ fn endless_server(endless: bool) -> (String, std::thread::JoinHandle<()>) {
                 let mut buf = [0u8; 4096];
                 let _ = stream.set_nonblocking(false);
                 let _ = stream.read(&mut buf);
-                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n[");
+                let _ =
+                    stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n[");
                 let chunk = vec![b' '; 1 << 16];
                 let began = Instant::now();
                 while began.elapsed() < Duration::from_secs(30) {
@@ -434,7 +459,11 @@ fn an_endless_index_is_capped_and_a_trickling_one_times_out() {
             .env("GOPIN_INDEX_TIMEOUT", "1"),
     );
     assert!(stderr.contains("GOPIN_INDEX_TIMEOUT=1"), "{stderr}");
-    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
 
     // The honest index, from the same world, works.
     let out = ok(world.gopin(&world.work(), &["list-remote"]));
@@ -466,11 +495,18 @@ fn control_characters_from_files_and_paths_are_escaped() {
     )
     .unwrap();
     let stderr = fails(world.gopin(&dir, &["current"]));
-    assert!(stderr.contains("not a toolchain name gopin accepts"), "{stderr}");
+    assert!(
+        stderr.contains("not a toolchain name gopin accepts"),
+        "{stderr}"
+    );
     // The hook prints the same report, escaped, and a short key.
     let out = ok(world.gopin(&dir, &["hook", "--previous", ""]));
     assert_no_control_bytes(&text(&out.stderr));
-    assert!(text(&out.stderr).contains("go.mod"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("go.mod"),
+        "{}",
+        text(&out.stderr)
+    );
     let key = text(&out.stdout);
     assert!(key.len() < 40, "{key:?}");
     // The shim too.
@@ -482,7 +518,11 @@ fn control_characters_from_files_and_paths_are_escaped() {
     std::fs::write(dir.join(".go-version"), "1.22.10\n").unwrap();
     let out = ok(world.gopin(&dir, &["current"]));
     assert_no_control_bytes(&text(&out.stdout));
-    assert!(text(&out.stdout).contains("esc\\x1b[2Jdir"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("esc\\x1b[2Jdir"),
+        "{}",
+        text(&out.stdout)
+    );
     let out = ok(world.gopin(&dir, &["hook", "--previous", ""]));
     assert_no_control_bytes(&text(&out.stderr));
     assert!(text(&out.stderr).contains("gopin: go1.22.10"));
@@ -494,17 +534,27 @@ fn over_long_toolchain_names_are_refused_clearly_and_real_custom_names_work() {
     let dir = world.work().join("long");
     std::fs::create_dir_all(&dir).unwrap();
     let long = format!("go1.22.4-{}", "x".repeat(300));
-    std::fs::write(dir.join("go.mod"), format!("module x\n\ngo 1.22\ntoolchain {long}\n"))
-        .unwrap();
+    std::fs::write(
+        dir.join("go.mod"),
+        format!("module x\n\ngo 1.22\ntoolchain {long}\n"),
+    )
+    .unwrap();
     let stderr = fails(world.gopin(&dir, &["current"]));
     assert!(stderr.contains("at most 128 bytes"), "{stderr}");
     let out = ok(world.gopin(&dir, &["hook", "--previous", ""]));
     assert!(text(&out.stdout).len() < 40, "the key stays short");
     for custom in ["go1.22.4-custom", "go1.21.0-bigcorp"] {
-        std::fs::write(dir.join("go.mod"), format!("module x\n\ngo 1.21\ntoolchain {custom}\n"))
-            .unwrap();
+        std::fs::write(
+            dir.join("go.mod"),
+            format!("module x\n\ngo 1.21\ntoolchain {custom}\n"),
+        )
+        .unwrap();
         let out = run(&mut world.gopin(&dir, &["current"]));
-        assert!(text(&out.stdout).starts_with(custom), "{}", text(&out.stdout));
+        assert!(
+            text(&out.stdout).starts_with(custom),
+            "{}",
+            text(&out.stdout)
+        );
     }
 }
 
@@ -532,7 +582,11 @@ fn a_pasted_hint_runs_exactly_what_it_says() {
         &mut std::fs::metadata(&fake).unwrap().permissions(),
         0o755,
     );
-    Command::new("chmod").arg("755").arg(&fake).status().unwrap();
+    Command::new("chmod")
+        .arg("755")
+        .arg(&fake)
+        .status()
+        .unwrap();
     let status = Command::new("/bin/sh")
         .arg("-c")
         .arg(command)
@@ -543,7 +597,9 @@ fn a_pasted_hint_runs_exactly_what_it_says() {
         .unwrap();
     assert!(status.success());
     assert_eq!(
-        std::fs::read_to_string(world.path().join("ran")).unwrap().trim(),
+        std::fs::read_to_string(world.path().join("ran"))
+            .unwrap()
+            .trim(),
         dir.display().to_string()
     );
     assert!(!world.work().join("PWNED").exists());
@@ -560,11 +616,7 @@ fn a_version_with_shell_syntax_is_quoted_in_hints() {
         "module x\n\ngo 1.22\ntoolchain go1.22.4-$(touch${IFS}PWNED)\n",
     )
     .unwrap();
-    let stderr = fails(
-        world
-            .gopin(&dir, &["which"])
-            .env("GOPIN_AUTO_INSTALL", "0"),
-    );
+    let stderr = fails(world.gopin(&dir, &["which"]).env("GOPIN_AUTO_INSTALL", "0"));
     assert!(
         stderr.contains("`gopin install '1.22.4-$(touch${IFS}PWNED)'`"),
         "quoted: {stderr}"
@@ -599,7 +651,11 @@ fn gopin_home_relative_empty_and_with_a_colon() {
     );
     assert!(stderr.contains("invalid GOPIN_HOME"), "{stderr}");
     assert!(stderr.contains("split PATH"), "{stderr}");
-    let stderr = fails(world.go(&world.work(), &["version"]).env("GOPIN_HOME", "x:y"));
+    let stderr = fails(
+        world
+            .go(&world.work(), &["version"])
+            .env("GOPIN_HOME", "x:y"),
+    );
     assert!(stderr.contains("invalid GOPIN_HOME"), "{stderr}");
     // Empty is unset: the platform's data folder under HOME.
     let out = ok(world
@@ -638,7 +694,12 @@ fn cache_clean_during_an_install_does_not_break_it() {
     assert!(installed(&world, "go1.22.10"));
     // With no install running, clean removes the archive.
     ok(world.gopin(&world.work(), &["cache", "clean"]));
-    assert_eq!(std::fs::read_dir(world.home().join("downloads")).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(world.home().join("downloads"))
+            .unwrap()
+            .count(),
+        0
+    );
 }
 
 // 8. The smaller ones.
@@ -675,18 +736,30 @@ fn gopin_toolchain_works_in_a_deleted_directory() {
     );
     let in_gone = |toolchain: Option<&str>| {
         let mut shell = world.program(&world.work(), "/bin/sh");
-        shell.arg("-c").arg(&script).arg("sh").arg(&go).arg("version");
+        shell
+            .arg("-c")
+            .arg(&script)
+            .arg("sh")
+            .arg(&go)
+            .arg("version");
         if let Some(spec) = toolchain {
             shell.env("GOPIN_TOOLCHAIN", spec);
         }
         shell
     };
     let out = ok(&mut in_gone(Some("1.22.10")));
-    assert!(text(&out.stdout).contains("go version go1.22.10"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("go version go1.22.10"),
+        "{}",
+        text(&out.stdout)
+    );
     // Without it, the error says the directory is gone.
     std::fs::create_dir_all(&gone).unwrap();
     let stderr = fails(&mut in_gone(None));
-    assert!(stderr.contains("cannot read the current directory"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read the current directory"),
+        "{stderr}"
+    );
 }
 
 #[test]

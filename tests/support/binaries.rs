@@ -42,3 +42,34 @@ pub fn shim() -> PathBuf {
     assert!(shim.is_file(), "no shim binary at {}", shim.display());
     shim
 }
+
+/// The example binary `name` (`examples/<name>.rs`), built once per test process: `cargo test
+/// --test X` alone does not build examples.
+pub fn example(name: &str) -> PathBuf {
+    static BUILD: Once = Once::new();
+    BUILD.call_once(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let output = Command::new(cargo)
+            .args(["build", "--quiet", "--examples"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::null())
+            .output()
+            .expect("cannot run cargo to build the examples");
+        assert!(
+            output.status.success(),
+            "cargo build --examples failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    });
+    // target/<profile>/deps/<test binary> -> target/<profile>/examples/<name>
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("the test binary sits in target/<profile>/deps");
+    let path = profile_dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.is_file(), "no example binary at {}", path.display());
+    path
+}
