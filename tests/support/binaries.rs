@@ -49,7 +49,31 @@ pub fn example(name: &str) -> PathBuf {
     static BUILD: Once = Once::new();
     BUILD.call_once(|| {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(cargo)
+        let mut cmd = Command::new(cargo);
+        // Cargo sets these for the test process (the package's name, version, folder...);
+        // ring's build script tracks them, so passing them on would rebuild ring and
+        // everything above it here, then again in the next `cargo test`.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            let per_crate = [
+                "CARGO_MANIFEST_",
+                "CARGO_PKG_",
+                "CARGO_CRATE_",
+                "CARGO_BIN_",
+            ]
+            .iter()
+            .any(|p| key.starts_with(p))
+                || [
+                    "CARGO_PRIMARY_PACKAGE",
+                    "CARGO_TARGET_TMPDIR",
+                    "CARGO_RUSTC_CURRENT_DIR",
+                ]
+                .contains(&key.as_ref());
+            if per_crate {
+                cmd.env_remove(key.as_ref());
+            }
+        }
+        let output = cmd
             .args(["build", "--quiet", "--examples"])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdin(Stdio::null())
