@@ -310,10 +310,12 @@ e2e_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# e2e_serve NAME DIR: serves DIR on 127.0.0.1 in the background; the URL goes to
-# $E2E_WORK/run/NAME.url, the process id to NAME.pid (and the list the trap kills).
+# e2e_serve NAME DIR [PROBE]: serves DIR on 127.0.0.1 in the background; the URL goes to
+# $E2E_WORK/run/NAME.url, the process id to NAME.pid (and the list the trap kills). PROBE is a
+# file under DIR that answers once the server is up (default index.json).
 e2e_serve() {
-  local name=$1 dir=$2 port pid attempt
+  local name=$1 dir=$2 probe=${3:-index.json} port pid attempt
+  printf '%s\n' "$probe" >"$E2E_WORK/run/$name.probe"
   for attempt in 1 2 3; do
     port=$(e2e_free_port)
     python3 -m http.server --bind 127.0.0.1 --directory "$dir" "$port" \
@@ -323,7 +325,7 @@ e2e_serve() {
     printf '%s\n' "$pid" >"$E2E_WORK/run/$name.pid"
     printf 'http://127.0.0.1:%s\n' "$port" >"$E2E_WORK/run/$name.url"
     for _ in $(seq 1 100); do
-      if e2e_http_ok "http://127.0.0.1:$port/index.json"; then
+      if e2e_http_ok "http://127.0.0.1:$port/$probe"; then
         printf 'serving %s on http://127.0.0.1:%s (pid %s)\n' "$dir" "$port" "$pid"
         return 0
       fi
@@ -340,12 +342,13 @@ e2e_serve() {
 
 # e2e_stop NAME: stops a server started by e2e_serve and waits until its port refuses.
 e2e_stop() {
-  local name=$1 pid url
+  local name=$1 pid url probe
   pid=$(cat "$E2E_WORK/run/$name.pid")
   url=$(cat "$E2E_WORK/run/$name.url")
+  probe=$(cat "$E2E_WORK/run/$name.probe")
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 50); do
-    if ! e2e_http_ok "$url/index.json"; then
+    if ! e2e_http_ok "$url/$probe"; then
       printf 'stopped the %s server (%s)\n' "$name" "$url"
       return 0
     fi

@@ -7,7 +7,8 @@
 # installed binaries and shims: fuzzy installs, per-directory selection (.go-version, go.mod go
 # and toolchain lines, go.work) with automatic installs, go build/test/run, exec/which/env/pin,
 # a mirror that keeps working when the first server is gone, the README's Docker recipe run
-# step by step, and finally e2e/differential.sh (Go's own toolchain switching vs gopin).
+# step by step, then e2e/differential.sh (Go's own toolchain switching vs gopin) and
+# e2e/goproxy.sh (the real go command judges the test module proxy and checksum database).
 #
 # Usage: bash e2e/run.sh   (2 cores: ~45 s with the archives cached and the build current,
 #                           ~2 min more on a cold cache; needs cargo, python3 + pip, coreutils)
@@ -542,23 +543,38 @@ e2e_check "Docker recipe, go.mod toolchain go1.23.9 (testdata/dockerapp): gopin 
 e2e_check "Docker recipe, .go-version 1.22.10 beside go.mod go 1.21.13: gopin install layer, then go build ./..." \
   step_docker go-version docker_ctx_go_version go1.22.10
 
-# ---- 3. differential check against Go itself -----------------------------------------------
+# ---- 3. sub-suites: the differential check against Go itself, the module proxy fixture ------
 
-DIFF_OUT=$W/differential.out
-set +e
-E2E_DIFF_HOME=$H1 bash "$E2E_REPO/e2e/differential.sh" >"$DIFF_OUT" 2>&1
-diff_rc=$?
-set -e
-sed -e '$d' -e '/^# took /d' "$DIFF_OUT"
-last=$(tail -n 1 "$DIFF_OUT")
-if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-  E2E_PASSED=$((E2E_PASSED + BASH_REMATCH[1]))
-  E2E_FAILED=$((E2E_FAILED + BASH_REMATCH[2]))
-  if [ "$diff_rc" -ne 0 ] && [ "${BASH_REMATCH[2]}" -eq 0 ]; then
-    e2e_not_ok "e2e/differential.sh" "exit status $diff_rc with no failed check"
+# sub_suite NAME [VAR=VALUE...] -- SCRIPT: runs another e2e script, shows its lines and adds
+# its counts to this run's.
+sub_suite() {
+  local name=$1 out rc last
+  shift
+  local vars=()
+  while [ "$1" != -- ]; do
+    vars+=("$1")
+    shift
+  done
+  shift
+  out=$W/$name.out
+  set +e
+  env ${vars[@]+"${vars[@]}"} bash "$@" >"$out" 2>&1
+  rc=$?
+  set -e
+  sed -e '$d' -e '/^# took /d' "$out"
+  last=$(tail -n 1 "$out")
+  if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    E2E_PASSED=$((E2E_PASSED + BASH_REMATCH[1]))
+    E2E_FAILED=$((E2E_FAILED + BASH_REMATCH[2]))
+    if [ "$rc" -ne 0 ] && [ "${BASH_REMATCH[2]}" -eq 0 ]; then
+      e2e_not_ok "$name" "exit status $rc with no failed check"
+    fi
+  else
+    e2e_not_ok "$name" "did not end with a count (exit status $rc): $last"
   fi
-else
-  e2e_not_ok "e2e/differential.sh" "did not end with a count (exit status $diff_rc): $last"
-fi
+}
+
+sub_suite e2e/differential.sh E2E_DIFF_HOME="$H1" -- "$E2E_REPO/e2e/differential.sh"
+sub_suite e2e/goproxy.sh -- "$E2E_REPO/e2e/goproxy.sh"
 
 e2e_summary

@@ -2,6 +2,7 @@
 
 pub mod binaries;
 pub mod fake_go;
+pub mod goproxy;
 pub mod harness;
 pub mod http_server;
 pub mod patched;

