@@ -150,6 +150,15 @@ fn plan(zip: &Path, top: &[&str], limits: &Limits) -> Result<Plan, ArchiveError>
     if archive.len() as u64 > limits.max_entries {
         return Err(too_many_entries(limits));
     }
+    // The zip crate keeps one entry per name, so two entries of one name would silently become
+    // one: compare with the count the archive's own directory declares.
+    let declared_entries = declared_entry_count(zip).map_err(ArchiveError::Read)?;
+    if declared_entries != archive.len() as u64 {
+        return Err(refuse_owned(&format!(
+            "refused archive: it declares {declared_entries} entries but holds {} distinct names (duplicate entries)",
+            archive.len()
+        )));
+    }
     let mut plan = Plan {
         files: Vec::with_capacity(archive.len()),
         dirs: Vec::new(),
@@ -213,6 +222,50 @@ fn plan(zip: &Path, top: &[&str], limits: &Limits) -> Result<Plan, ArchiveError>
         return Err(ArchiveError::NoGoFolder);
     }
     Ok(plan)
+}
+
+/// The number of entries the zip's end-of-central-directory record declares (the zip64 record's
+/// when the classic one is saturated).
+fn declared_entry_count(zip: &Path) -> io::Result<u64> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = File::open(zip)?;
+    let len = file.metadata()?.len();
+    // The record is 22 bytes plus a comment of at most 65,535.
+    let tail_len = len.min(22 + 65_535);
+    file.seek(SeekFrom::Start(len - tail_len))?;
+    let mut tail = vec![0u8; tail_len as usize];
+    file.read_exact(&mut tail)?;
+    let bad = || {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "no end of central directory record",
+        )
+    };
+    let at = (0..tail.len().saturating_sub(21))
+        .rev()
+        .find(|&i| tail[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])
+        .ok_or_else(bad)?;
+    let u16_at = |i: usize| u16::from_le_bytes([tail[i], tail[i + 1]]);
+    let total = u16_at(at + 10);
+    if total != 0xffff {
+        return Ok(u64::from(total));
+    }
+    // Zip64: the locator sits just before the classic record and points at the zip64 record.
+    let locator = at.checked_sub(20).ok_or_else(bad)?;
+    if tail[locator..locator + 4] != [0x50, 0x4b, 0x06, 0x07] {
+        return Err(bad());
+    }
+    let mut offset = [0u8; 8];
+    offset.copy_from_slice(&tail[locator + 8..locator + 16]);
+    file.seek(SeekFrom::Start(u64::from_le_bytes(offset)))?;
+    let mut record = [0u8; 40];
+    file.read_exact(&mut record)?;
+    if record[..4] != [0x50, 0x4b, 0x06, 0x06] {
+        return Err(bad());
+    }
+    let mut count = [0u8; 8];
+    count.copy_from_slice(&record[32..40]);
+    Ok(u64::from_le_bytes(count))
 }
 
 /// Writes one thread's share of the files; returns each file's zip name and SHA-256.

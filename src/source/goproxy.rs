@@ -18,13 +18,13 @@ use crate::document;
 use crate::download::{self, Discard, Expected};
 use crate::error::{Unreachable, user};
 use crate::gosettings::{Checking, GoSettings, Proxy};
-use crate::sumdb::client::Client;
-use crate::sumdb::database::Database;
 use crate::install::Options;
 use crate::module_zip;
 use crate::output;
 use crate::platform::Platform;
 use crate::progress::Progress;
+use crate::sumdb::client::Client;
+use crate::sumdb::database::Database;
 use gopin_shim::{Report, Version};
 use std::path::{Path, PathBuf};
 
@@ -83,7 +83,10 @@ impl Source for GoproxySource {
                 ));
                 (zip, true)
             }
-            None => (download_zip(ctx, &settings, &module_version, options)?, false),
+            None => (
+                download_zip(ctx, &settings, &module_version, options)?,
+                false,
+            ),
         };
         unpack_checked(&zip, &module_version, staging, wanted.as_ref(), cached)
     }
@@ -99,8 +102,8 @@ pub fn unpack_checked(
     in_modcache: bool,
 ) -> Result<(), Failure> {
     crate::install::fresh_dir(staging)?;
-    let unpacked = module_zip::extract(zip, module_version, staging, &Limits::default())
-        .map_err(|e| {
+    let unpacked =
+        module_zip::extract(zip, module_version, staging, &Limits::default()).map_err(|e| {
             let _ = std::fs::remove_dir_all(staging);
             Failure::Fatal(crate::install::unpack_error(
                 e,
@@ -116,12 +119,14 @@ pub fn unpack_checked(
             let _ = std::fs::remove_file(zip);
         }
         return Err(Failure::Fatal(user(
-            Report::new(format!("{MODULE}@{module_version} does not match the checksum database"))
-                .detail(format!("the database lists  {wanted}"))
-                .detail(format!("the zip hashes to  {}", unpacked.h1))
-                .detail(format!("from {}", zip.display()))
-                .detail("nothing was installed; a proxy (or a cache) served a changed toolchain")
-                .hint("report it to whoever runs the proxy; `gopin cache clean` removes the download"),
+            Report::new(format!(
+                "{MODULE}@{module_version} does not match the checksum database"
+            ))
+            .detail(format!("the database lists  {wanted}"))
+            .detail(format!("the zip hashes to  {}", unpacked.h1))
+            .detail(format!("from {}", zip.display()))
+            .detail("nothing was installed; a proxy (or a cache) served a changed toolchain")
+            .hint("report it to whoever runs the proxy; `gopin cache clean` removes the download"),
         )));
     }
     if wanted.is_some() {
@@ -171,7 +176,9 @@ fn modcache_zip(settings: &GoSettings, module_version: &str) -> Option<PathBuf> 
         .join(MODULE)
         .join("@v")
         .join(format!("{module_version}.zip"));
-    std::fs::metadata(&zip).is_ok_and(|m| m.is_file()).then_some(zip)
+    std::fs::metadata(&zip)
+        .is_ok_and(|m| m.is_file())
+        .then_some(zip)
 }
 
 /// Downloads the zip along the GOPROXY list into `downloads/`.
@@ -191,7 +198,8 @@ fn download_zip(
     }
     let falls = usable(entries);
     let pass_on = |n: usize, gave_up: &crate::retry::GaveUp| {
-        falls.get(n).is_some_and(|(_, any)| *any) || matches!(gave_up.failure.status, Some(404 | 410))
+        falls.get(n).is_some_and(|(_, any)| *any)
+            || matches!(gave_up.failure.status, Some(404 | 410))
     };
     let expected = Expected::checked_later(&zip_file_name(module_version), ZIP_CAP);
     let progress = Progress::new(options.style, &expected.filename, 0);
@@ -244,14 +252,21 @@ fn along_proxies(ctx: &Ctx, settings: &GoSettings, path: &str) -> Result<Vec<u8>
                 .map_err(crate::retry::Failure::permanent)
         } else {
             let client = ctx.client().map_err(Failure::Fatal)?;
-            document::get_with_retries(client, ctx.config.retries, "the module list", &url, None, &limits)
-                .map_err(|gave_up| gave_up.failure)
-                .and_then(|fetched| match fetched {
-                    document::Fetched::Modified { body, .. } => Ok(body),
-                    document::Fetched::NotModified => {
-                        Err(crate::retry::Failure::permanent("304 to a request without validators"))
-                    }
-                })
+            document::get_with_retries(
+                client,
+                ctx.config.retries,
+                "the module list",
+                &url,
+                None,
+                &limits,
+            )
+            .map_err(|gave_up| gave_up.failure)
+            .and_then(|fetched| match fetched {
+                document::Fetched::Modified { body, .. } => Ok(body),
+                document::Fetched::NotModified => Err(crate::retry::Failure::permanent(
+                    "304 to a request without validators",
+                )),
+            })
         };
         match got {
             Ok(body) => return Ok(body),
