@@ -30,14 +30,14 @@ pub fn run(_args: Args, ctx: &Ctx) -> Result<()> {
             active.selection.spec, active.selection.reason
         ))?;
     }
-    for line in go_behaviour(&active) {
+    for line in go_behaviour(ctx, &active) {
         output::data(line)?;
     }
     Ok(())
 }
 
 /// What happens once the shim hands over to the selected `go`.
-fn go_behaviour(active: &toolchain::Active) -> Vec<String> {
+fn go_behaviour(ctx: &Ctx, active: &toolchain::Active) -> Vec<String> {
     let mut lines = Vec::new();
     let Some(goroot) = &active.goroot else {
         let install = active.version().map_or_else(String::new, |v| {
@@ -47,6 +47,9 @@ fn go_behaviour(active: &toolchain::Active) -> Vec<String> {
             "then: {} is not installed{install}; with GOPIN_AUTO_INSTALL=0 the shim stops here",
             active.name()
         ));
+        for (n, source) in crate::source::describe_all(ctx).iter().enumerate() {
+            lines.push(format!("      source {}: {source}", n + 1));
+        }
         return lines;
     };
     lines.push(format!(

@@ -96,6 +96,11 @@ fn sources(ctx: &Ctx) -> Vec<Box<dyn Source>> {
     ctx.config.sources.iter().map(|k| k.source()).collect()
 }
 
+/// Each source in `GOPIN_SOURCE`'s order, described (for `why` and `doctor`).
+pub fn describe_all(ctx: &Ctx) -> Vec<String> {
+    sources(ctx).iter().map(|s| s.describe(ctx)).collect()
+}
+
 /// Runs `attempt` on each source in order until one answers; a fatal failure ends the search.
 fn first_answer<T>(
     ctx: &Ctx,
