@@ -106,10 +106,9 @@ fn proxies(ctx: &Ctx, entries: &[Proxy], reached: &mut Reached) -> Vec<Check> {
         );
         let mut check = probed.check;
         if *entry == Proxy::Direct {
-            check = check.evidence(format!(
-                "direct: {base}, golang.org/toolchain's origin"
-            ));
+            check = check.evidence(format!("direct: {base}, golang.org/toolchain's origin"));
         }
+        let asked = walking;
         if check.status == Status::Pass {
             let text = String::from_utf8_lossy(probed.body.as_deref().unwrap_or_default());
             let here = releases_for(&text, &ctx.platform);
@@ -117,7 +116,8 @@ fn proxies(ctx: &Ctx, entries: &[Proxy], reached: &mut Reached) -> Vec<Check> {
             let all = text.lines().filter(|l| !l.trim().is_empty()).count();
             if here.is_empty() {
                 check.status = Status::Warn;
-                check.summary
+                check
+                    .summary
                     .push_str(&format!(", but it lists no toolchain for {platform}"));
                 check = check
                     .evidence(format!("{all} module versions listed, none for {platform}"))
@@ -142,8 +142,13 @@ fn proxies(ctx: &Ctx, entries: &[Proxy], reached: &mut Reached) -> Vec<Check> {
             } else {
                 "`|` after it: the source passes to the next entry"
             });
-        } else {
-            check = check.evidence("not asked by the source: the walk along GOPROXY ended before it");
+        }
+        if !asked {
+            check = check.evidence(if reached.proxy.is_some() {
+                "a spare: the source asks it only when the entries before it pass on"
+            } else {
+                "not asked by the source: its walk along GOPROXY stops before it"
+            });
         }
         checks.push(check);
     }
@@ -161,7 +166,8 @@ fn proxies(ctx: &Ctx, entries: &[Proxy], reached: &mut Reached) -> Vec<Check> {
     if let Some(at) = stopped_at {
         let check = &mut checks[at];
         check.evidence.push(
-            "`,` after it passes on only after 404 or 410: the goproxy source stops here".to_owned(),
+            "`,` after it passes on only after 404 or 410: the goproxy source stops here"
+                .to_owned(),
         );
         if at + 1 < entries.len() {
             check.hint = Some(format!(
@@ -195,10 +201,7 @@ fn database(ctx: &Ctx, client: &Client) -> Check {
             };
         }
     };
-    let route = format!(
-        "endpoint {:>7}  {endpoint}",
-        network::ms(started.elapsed())
-    );
+    let route = format!("endpoint {:>7}  {endpoint}", network::ms(started.elapsed()));
     let url = format!("{}/latest", endpoint.base);
     let probed = network::probe(
         ctx,

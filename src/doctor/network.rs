@@ -42,7 +42,14 @@ pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) -> bool {
     let mut index: Option<Index> = None;
     let mut index_checks = Vec::new();
     for url in &ctx.config.index_urls {
-        let probed = probe(ctx, "network.index", "index", "GOPIN_INDEX_URL", url, Ask::Body);
+        let probed = probe(
+            ctx,
+            "network.index",
+            "index",
+            "GOPIN_INDEX_URL",
+            url,
+            Ask::Body,
+        );
         if index.is_none() {
             index = probed.body.and_then(|b| Index::parse(&b).ok());
         }

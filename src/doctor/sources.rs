@@ -71,13 +71,10 @@ fn order(ctx: &Ctx) -> Check {
     let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
     let set = std::env::var("GOPIN_SOURCE").is_ok_and(|v| !v.is_empty());
     let summary = if set {
-        format!(
-            "toolchains come from {} (GOPIN_SOURCE)",
-            names.join(", then ")
-        )
+        format!("sources: {} (GOPIN_SOURCE)", names.join(", then "))
     } else {
         format!(
-            "toolchains come from {} (GOPIN_SOURCE is not set)",
+            "sources: {} (GOPIN_SOURCE is not set)",
             names.join(", then ")
         )
     };
@@ -97,7 +94,10 @@ fn order(ctx: &Ctx) -> Check {
 /// `sources.goproxy`: GOPROXY's entries as the goproxy source walks them.
 fn goproxy(settings: &GoSettings, in_use: bool) -> Check {
     let entries = settings.goproxy.value.entries();
-    let usable = entries.iter().take_while(|e| e.base_url().is_some()).count();
+    let usable = entries
+        .iter()
+        .take_while(|e| e.base_url().is_some())
+        .count();
     let mut check = if usable == 0 {
         let check = Check::new(
             GROUP,
@@ -192,9 +192,12 @@ fn gosumdb(settings: &GoSettings, in_use: bool) -> (Check, Option<SumdbConfig>) 
         Err(e) => {
             let mut report = crate::error::report_of(&e);
             if !in_use {
-                report
-                    .details
-                    .push("the goproxy source is not in GOPIN_SOURCE, so nothing is refused now".to_owned());
+                // Nothing to fix while the source is unused: GOSUMDB=off may be on purpose.
+                report.details.push(
+                    "the goproxy source is not in GOPIN_SOURCE, so nothing is refused now"
+                        .to_owned(),
+                );
+                report.hint = None;
             }
             let status = if in_use { Status::Fail } else { Status::Info };
             (from_report(ID, status, report), None)
@@ -217,11 +220,7 @@ fn kept_head(ctx: &Ctx, settings: &GoSettings, config: &SumdbConfig, in_use: boo
             GROUP,
             ID,
             Status::Info,
-            format!(
-                "kept tree head of {}: size {}",
-                config.name,
-                head.size()
-            ),
+            format!("kept tree head of {}: size {}", config.name, head.size()),
         )
         .evidence(format!("root {}", head.root()))
         .evidence(path),
