@@ -1541,7 +1541,7 @@ fn a_working_proxy_and_database_pass_timed_and_another_key_fails() {
     // The proxy, timed phase by phase like the index.
     let list = doctor.expect("network.goproxy", "pass");
     assert_contains(&list.summary, &proxy.list_url());
-    assert_contains(&list.summary, &format!("1 toolchain(s) for "));
+    assert_contains(&list.summary, "1 toolchain(s) for ");
     assert_contains(&list.summary, &format!("newest {VERSION}"));
     for phase in ["dns ", "connect ", "http "] {
         assert!(list.has_evidence(|e| e.starts_with(phase)), "{list:#?}");
@@ -1941,4 +1941,44 @@ fn an_unreachable_index_hints_at_the_proxy_that_answers() {
     doctor.lacks("network.goproxy");
     doctor.lacks("network.sumdb");
     assert_eq!(proxy.targets().len(), before, "{:?}", proxy.targets());
+}
+
+#[test]
+fn a_proxy_listing_no_toolchain_for_this_platform_warns_and_is_not_hinted_at() {
+    let world = World::installed();
+    let elsewhere = TestServer::start();
+    elsewhere.add_file(
+        "/golang.org/toolchain/@v/list",
+        "v0.0.1-go1.22.4.plan9-mips\n",
+    );
+    let dead_index = format!("{}/index.json", closed_port_url());
+    let goproxy = elsewhere.url();
+    let doctor = world.doctor(
+        &[],
+        &[
+            ("GOPIN_INDEX_URL", &dead_index),
+            ("GOPROXY", &goproxy),
+            ("GOSUMDB", "off"),
+        ],
+    );
+    // Unused, so a note; in use, a warning.
+    let list = doctor.expect("network.goproxy", "info");
+    assert_contains(&list.summary, "but it lists no toolchain for ");
+    assert!(
+        list.has_evidence(|e| e.starts_with("1 module version(s) listed, none for ")),
+        "{list:#?}"
+    );
+    let index = doctor.expect("network.index", "fail");
+    assert!(!index.hint().contains("GOPIN_SOURCE"), "{index:#?}");
+
+    let doctor = world.doctor(
+        &[],
+        &[
+            ("GOPIN_SOURCE", "goproxy"),
+            ("GOPROXY", &goproxy),
+            ("GOSUMDB", "off"),
+        ],
+    );
+    let list = doctor.expect("network.goproxy", "warn");
+    assert_contains(list.hint(), "golang.org/toolchain");
 }

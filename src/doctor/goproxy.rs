@@ -20,8 +20,8 @@ use std::time::Instant;
 
 /// What the goproxy probes found.
 pub struct Reached {
-    /// The proxy the source would list toolchains from: the first its walk reaches that
-    /// answers.
+    /// The proxy the source would list toolchains from (the first its walk reaches that
+    /// answers), when it lists some for this platform.
     pub proxy: Option<String>,
 }
 
@@ -41,16 +41,18 @@ pub fn check(
     // use at all and this only says whether it would help.
     let covered = |check: &mut Check| {
         // A fork stops every install, whatever else answers.
-        if check.status != Status::Fail || check.summary.starts_with("SECURITY ERROR") {
+        if check.summary.starts_with("SECURITY ERROR") {
             return;
         }
         if !sources.goproxy_in_use {
-            demote(
-                check,
-                Status::Info,
-                "the goproxy source is not in GOPIN_SOURCE; asked because the index does not answer",
-            );
-        } else if sources.index_in_use && index_answered {
+            if matches!(check.status, Status::Fail | Status::Warn) {
+                demote(
+                    check,
+                    Status::Info,
+                    "the goproxy source is not in GOPIN_SOURCE; asked because the index does not answer",
+                );
+            }
+        } else if check.status == Status::Fail && sources.index_in_use && index_answered {
             demote(
                 check,
                 Status::Warn,
@@ -85,12 +87,53 @@ pub fn check(
     reached
 }
 
+/// How one GOPROXY entry answered `@v/list`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    Listed,
+    /// 404, 410, or no such file: every separator passes on.
+    NotFound,
+    Failed,
+}
+
+/// Where the goproxy source's walk along GOPROXY ends (as `along_proxies` walks it): at the
+/// first entry that answers, or at a failure after which its separator passes nothing on.
+#[derive(Debug, PartialEq, Eq)]
+struct Walk {
+    answered: Option<usize>,
+    stopped: Option<usize>,
+    /// The entries the source asks.
+    asked: usize,
+}
+
+/// `answers[i]`: entry i's answer and whether `|` follows it (any error passes on).
+fn walk(answers: &[(Answer, bool)]) -> Walk {
+    for (i, (answer, any_error)) in answers.iter().enumerate() {
+        let end = |answered, stopped| Walk {
+            answered,
+            stopped,
+            asked: i + 1,
+        };
+        match answer {
+            Answer::Listed => return end(Some(i), None),
+            // After the last entry there is nothing to pass to, whatever the separator.
+            Answer::Failed if !any_error && i + 1 < answers.len() => return end(None, Some(i)),
+            _ => {}
+        }
+    }
+    Walk {
+        answered: None,
+        stopped: None,
+        asked: answers.len(),
+    }
+}
+
 /// One `network.goproxy` check per proxy, judged by the source's walk along the list.
 fn proxies(ctx: &Ctx, entries: &[Proxy], reached: &mut Reached) -> Vec<Check> {
+    let platform = format!("{}-{}", ctx.platform.os, ctx.platform.goarch());
     let mut checks = Vec::new();
-    // Where the walk ended without an answer: the entry after which nothing passes on.
-    let mut stopped_at: Option<usize> = None;
-    let mut walking = true;
+    let mut answers = Vec::new();
+    let mut bases = Vec::new();
     for entry in entries {
         let Some(base) = entry.base_url() else {
             break;
@@ -108,73 +151,76 @@ fn proxies(ctx: &Ctx, entries: &[Proxy], reached: &mut Reached) -> Vec<Check> {
         if *entry == Proxy::Direct {
             check = check.evidence(format!("direct: {base}, golang.org/toolchain's origin"));
         }
-        let asked = walking;
-        if check.status == Status::Pass {
+        let answer = if check.status == Status::Pass {
             let text = String::from_utf8_lossy(probed.body.as_deref().unwrap_or_default());
             let here = releases_for(&text, &ctx.platform);
-            let platform = format!("{}-{}", ctx.platform.os, ctx.platform.goarch());
-            let all = text.lines().filter(|l| !l.trim().is_empty()).count();
-            if here.is_empty() {
-                check.status = Status::Warn;
-                check
-                    .summary
-                    .push_str(&format!(", but it lists no toolchain for {platform}"));
-                check = check
-                    .evidence(format!("{all} module versions listed, none for {platform}"))
-                    .hint("installs through it find no version; check that it mirrors golang.org/toolchain");
-            } else {
-                check.summary.push_str(&format!(
-                    ", {} toolchain(s) for {platform}, newest {}",
-                    here.len(),
-                    here.last().expect("not empty")
-                ));
+            match here.last() {
+                Some(newest) => check.summary.push_str(&format!(
+                    ", {} toolchain(s) for {platform}, newest {newest}",
+                    here.len()
+                )),
+                None => {
+                    let all = text.lines().filter(|l| !l.trim().is_empty()).count();
+                    check.status = Status::Warn;
+                    check
+                        .summary
+                        .push_str(&format!(", but it lists no toolchain for {platform}"));
+                    check = check
+                        .evidence(format!("{all} module version(s) listed, none for {platform}"))
+                        .hint("installs through it find no version; check that it mirrors golang.org/toolchain");
+                }
             }
-            if walking {
-                walking = false;
-                reached.proxy = Some(base.to_owned());
-            }
-        } else if walking && !(probed.not_found || entry.falls_back_on_error()) {
-            walking = false;
-            stopped_at = Some(checks.len());
-        } else if walking {
-            check = check.evidence(if probed.not_found {
-                "not found: the source passes to the next entry"
-            } else {
-                "`|` after it: the source passes to the next entry"
-            });
-        }
-        if !asked {
-            check = check.evidence(if reached.proxy.is_some() {
+            Answer::Listed
+        } else if probed.not_found {
+            Answer::NotFound
+        } else {
+            Answer::Failed
+        };
+        answers.push((answer, entry.falls_back_on_error()));
+        bases.push(base.to_owned());
+        checks.push(check);
+    }
+    let walk = walk(&answers);
+    for (i, check) in checks.iter_mut().enumerate() {
+        let note = if i >= walk.asked {
+            if walk.answered.is_some() {
                 "a spare: the source asks it only when the entries before it pass on"
             } else {
                 "not asked by the source: its walk along GOPROXY stops before it"
-            });
-        }
-        checks.push(check);
+            }
+        } else if walk.stopped == Some(i) {
+            "`,` after it passes on only after 404 or 410: the goproxy source stops here"
+        } else if i + 1 == answers.len() {
+            continue;
+        } else if answers[i].0 == Answer::NotFound {
+            "not found: the source passes to the next entry"
+        } else if answers[i].0 == Answer::Failed {
+            "`|` after it: the source passes to the next entry"
+        } else {
+            continue;
+        };
+        check.evidence.push(note.to_owned());
     }
-    if reached.proxy.is_some() {
-        // The walk found an answer: a failure before it is passed over, one after it is a
-        // spare that does not work.
+    if let Some(at) = walk.answered {
+        // The source lists from this one: a failure before it is passed over, one after it
+        // is a spare that does not work.
         for check in checks.iter_mut().filter(|c| c.status == Status::Fail) {
             check.status = Status::Warn;
+        }
+        if checks[at].status == Status::Pass {
+            reached.proxy = Some(bases[at].clone());
         }
     } else if let Some(first) = checks.first_mut() {
         first
             .evidence
             .insert(0, format!("no GOPROXY entry answers for {MODULE}"));
     }
-    if let Some(at) = stopped_at {
+    if let Some(at) = walk.stopped {
         let check = &mut checks[at];
-        check.evidence.push(
-            "`,` after it passes on only after 404 or 410: the goproxy source stops here"
-                .to_owned(),
-        );
-        if at + 1 < entries.len() {
-            check.hint = Some(format!(
-                "{}; or write `|` after it in GOPROXY so that any error passes to the next entry",
-                check.hint.as_deref().unwrap_or("fix it")
-            ));
-        }
+        check.hint = Some(format!(
+            "{}; or write `|` after it in GOPROXY so that any error passes to the next entry",
+            check.hint.as_deref().unwrap_or("fix it")
+        ));
     }
     checks
 }
@@ -308,6 +354,12 @@ pub fn settle_index(
                     "the goproxy source, also in GOPIN_SOURCE, answers at {proxy}: installs still work"
                 ),
             );
+            if check.id == "network.index" && !index_answered {
+                check.hint = Some(format!(
+                    "{}; or `export GOPIN_SOURCE=goproxy` to stop asking the index first",
+                    check.hint.as_deref().unwrap_or("check the network")
+                ));
+            }
         } else if check.id == "network.index" && !index_answered {
             let then = if refused {
                 " once GOSUMDB names a checksum database (see the GOSUMDB check above)"
@@ -326,4 +378,63 @@ pub fn settle_index(
 fn demote(check: &mut Check, to: Status, why: &str) {
     check.status = to;
     check.evidence.push(why.to_owned());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Answer::{Failed, Listed, NotFound};
+
+    #[test]
+    fn the_walk_along_goproxy_ends_as_the_source_ends_it() {
+        let at = |answered, stopped, asked| Walk {
+            answered,
+            stopped,
+            asked,
+        };
+        // (answers, `|` after each, where the walk ends)
+        let rows: Vec<(Vec<Answer>, Vec<bool>, Walk)> = vec![
+            (vec![Listed], vec![false], at(Some(0), None, 1)),
+            (
+                vec![Listed, Failed],
+                vec![false, false],
+                at(Some(0), None, 1),
+            ),
+            // `,`: a failure stops the walk; 404/410 passes on.
+            (
+                vec![Failed, Listed],
+                vec![false, false],
+                at(None, Some(0), 1),
+            ),
+            (
+                vec![NotFound, Listed],
+                vec![false, false],
+                at(Some(1), None, 2),
+            ),
+            // `|`: any error passes on.
+            (
+                vec![Failed, Listed],
+                vec![true, false],
+                at(Some(1), None, 2),
+            ),
+            (
+                vec![Failed, Failed, Listed],
+                vec![true, false, false],
+                at(None, Some(1), 2),
+            ),
+            // The list runs out.
+            (vec![NotFound, Failed], vec![false, true], at(None, None, 2)),
+            (vec![Failed], vec![false], at(None, None, 1)),
+            (
+                vec![NotFound, Failed],
+                vec![false, false],
+                at(None, None, 2),
+            ),
+            (vec![], vec![], at(None, None, 0)),
+        ];
+        for (answers, bars, want) in rows {
+            let input: Vec<(Answer, bool)> = answers.iter().copied().zip(bars).collect();
+            assert_eq!(walk(&input), want, "{input:?}");
+        }
+    }
 }
