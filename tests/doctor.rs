@@ -165,7 +165,9 @@ impl World {
     }
 
     /// This world with GOPROXY and GOSUMDB unset, as on a user's machine, for the tests that
-    /// read the doctor's module settings (no real go runs here, and gopin reads neither yet).
+    /// read the doctor's module settings. Go's defaults name proxy.golang.org and
+    /// sum.golang.org: the doctor only describes them while the index answers and the goproxy
+    /// source is unused, so these worlds must keep a working index (never the internet).
     fn with_go_module_defaults(mut self) -> World {
         self.go_module_defaults = true;
         self
