@@ -42,6 +42,18 @@ impl Ctx {
         }
     }
 
+    /// The same context under another configuration, with its own HTTP client (doctor probes
+    /// the checksum database once per request, without the retry schedule).
+    pub fn with_config(&self, config: Config) -> Ctx {
+        Ctx {
+            root: self.root.clone(),
+            config,
+            platform: self.platform.clone(),
+            quiet: self.quiet,
+            client: OnceCell::new(),
+        }
+    }
+
     pub fn client(&self) -> Result<&Client> {
         if let Some(client) = self.client.get() {
             return Ok(client);

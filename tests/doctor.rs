@@ -16,7 +16,8 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use support::fake_go::{FakeRelease, hex, index_json};
+use support::fake_go::{FakeRelease, hex, index_json, platform};
+use support::goproxy::{GoProxy, Options as GoProxyOptions, SumKey, Toolchain};
 use support::harness::{Run, Scenario};
 use support::http_server::TestServer;
 use support::tls_server::TlsServer;
@@ -26,7 +27,7 @@ use tempfile::TempDir;
 const VERSION: &str = "go1.22.4";
 
 /// Every check id the doctor may print.
-const KNOWN_IDS: [&str; 15] = [
+const KNOWN_IDS: [&str; 21] = [
     "selection.selected",
     "selection.installed",
     "selection.older-than-module",
@@ -34,9 +35,15 @@ const KNOWN_IDS: [&str; 15] = [
     "path.shims",
     "path.goroot",
     "path.gotoolchain",
+    "sources.order",
+    "sources.goproxy",
+    "sources.gosumdb",
+    "sources.sumdb-head",
     "network.proxy",
     "network.index",
     "network.download",
+    "network.goproxy",
+    "network.sumdb",
     "network.skipped",
     "disk.free",
     "disk.archive",
@@ -158,7 +165,9 @@ impl World {
     }
 
     /// This world with GOPROXY and GOSUMDB unset, as on a user's machine, for the tests that
-    /// read the doctor's module settings (no real go runs here, and gopin reads neither yet).
+    /// read the doctor's module settings. Go's defaults name proxy.golang.org and
+    /// sum.golang.org: the doctor only describes them while the index answers and the goproxy
+    /// source is unused, so these worlds must keep a working index (never the internet).
     fn with_go_module_defaults(mut self) -> World {
         self.go_module_defaults = true;
         self
@@ -433,6 +442,25 @@ fn a_clean_environment_passes() {
     doctor.lacks("path.gotoolchain");
     doctor.lacks("network.proxy");
     doctor.lacks("network.skipped");
+    // The index answers and only it is in use: Go's default proxy and database are described,
+    // never asked.
+    let order = doctor.expect("sources.order", "info");
+    assert_eq!(order.summary, "sources: index (GOPIN_SOURCE is not set)");
+    let goproxy = doctor.expect("sources.goproxy", "info");
+    assert_eq!(
+        goproxy.summary,
+        "GOPROXY=https://proxy.golang.org,direct (from Go's default)"
+    );
+    assert!(
+        goproxy
+            .has_evidence(|e| e == "direct: https://go.dev/dl/mod, golang.org/toolchain's origin"),
+        "{goproxy:#?}"
+    );
+    let gosumdb = doctor.expect("sources.gosumdb", "info");
+    assert_contains(&gosumdb.summary, "checksum database sum.golang.org");
+    doctor.expect("sources.sumdb-head", "info");
+    doctor.lacks("network.goproxy");
+    doctor.lacks("network.sumdb");
     let index = doctor.expect("network.index", "pass");
     assert_contains(&index.summary, &world.index_url());
     for phase in ["dns ", "connect ", "http "] {
@@ -476,6 +504,7 @@ fn a_clean_environment_passes() {
         [
             "Selection here",
             "PATH and environment",
+            "Toolchain sources",
             "Network",
             "Disk and cache",
             "Go module settings",
@@ -1411,4 +1440,547 @@ fn an_exact_gotoolchain_older_than_the_go_line_fails() {
     doctor.expect("selection.installed", "pass");
     let check = doctor.expect("selection.older-than-module", "fail");
     assert_contains(check.hint(), "1.23.1");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 13. The goproxy source: GOPROXY's proxies, the checksum database, the tree head kept
+// ---------------------------------------------------------------------------------------------
+
+/// A loopback module proxy serving go1.22.4 as golang.org/toolchain, and its checksum database
+/// (`sumdb.test`, served through the proxy), from the fixture the real go command accepts.
+struct ModuleProxy {
+    server: TestServer,
+    proxy: GoProxy,
+}
+
+impl ModuleProxy {
+    fn start() -> ModuleProxy {
+        let (os, arch) = platform();
+        let arch = if arch == "armv6l" { "arm" } else { arch };
+        let toolchain = Toolchain::from_tar_gz(VERSION, os, arch, &fake_release().bytes).unwrap();
+        let proxy = GoProxy::build(&[toolchain], &GoProxyOptions::default());
+        let server = TestServer::start();
+        let module_proxy = ModuleProxy { server, proxy };
+        module_proxy.serve(&module_proxy.proxy);
+        module_proxy
+    }
+
+    fn serve(&self, proxy: &GoProxy) {
+        for (path, bytes) in &proxy.files {
+            self.server.add_file(&format!("/{path}"), bytes.clone());
+        }
+    }
+
+    fn url(&self) -> String {
+        self.server.url()
+    }
+
+    fn list_url(&self) -> String {
+        format!("{}/golang.org/toolchain/@v/list", self.url())
+    }
+
+    fn gosumdb(&self) -> String {
+        self.proxy.gosumdb()
+    }
+
+    /// The database's tree head: size and base64 root, as the doctor prints them.
+    fn head(&self) -> (u64, String) {
+        let text = self.proxy.db.tree_text();
+        let root = text.lines().nth(2).unwrap().to_owned();
+        (self.proxy.db.size(), root)
+    }
+
+    fn targets(&self) -> Vec<String> {
+        self.server
+            .requests()
+            .iter()
+            .map(|r| r.target.clone())
+            .collect()
+    }
+}
+
+/// GOPIN_SOURCE=goproxy with these GOPROXY and GOSUMDB.
+fn through(goproxy: &str, gosumdb: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("GOPIN_SOURCE", "goproxy".to_owned()),
+        ("GOPROXY", goproxy.to_owned()),
+        ("GOSUMDB", gosumdb.to_owned()),
+    ]
+}
+
+fn env_refs<'a>(env: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[test]
+fn a_working_proxy_and_database_pass_timed_and_another_key_fails() {
+    let world = World::installed();
+    let proxy = ModuleProxy::start();
+    let env = through(&proxy.url(), &proxy.gosumdb());
+    let doctor = world.doctor(&[], &env_refs(&env));
+    assert!(doctor.report.summary.ok, "{}", doctor.stdout());
+
+    let order = doctor.expect("sources.order", "info");
+    assert_eq!(order.summary, "sources: goproxy (GOPIN_SOURCE)");
+    let goproxy = doctor.expect("sources.goproxy", "info");
+    assert_eq!(
+        goproxy.summary,
+        format!("GOPROXY={} (from the environment)", proxy.url())
+    );
+    assert!(
+        goproxy.has_evidence(|e| e == format!("proxy {}", proxy.url())),
+        "{goproxy:#?}"
+    );
+    let gosumdb = doctor.expect("sources.gosumdb", "info");
+    assert_contains(&gosumdb.summary, "checksum database sumdb.test");
+    assert!(
+        gosumdb.has_evidence(|e| e == format!("key {}", proxy.gosumdb())),
+        "{gosumdb:#?}"
+    );
+    let kept = doctor.expect("sources.sumdb-head", "info");
+    assert_eq!(kept.summary, "no tree head of sumdb.test kept yet");
+
+    // The proxy, timed phase by phase like the index.
+    let list = doctor.expect("network.goproxy", "pass");
+    assert_contains(&list.summary, &proxy.list_url());
+    assert_contains(&list.summary, "1 toolchain(s) for ");
+    assert_contains(&list.summary, &format!("newest {VERSION}"));
+    for phase in ["dns ", "connect ", "http "] {
+        assert!(list.has_evidence(|e| e.starts_with(phase)), "{list:#?}");
+    }
+    // The database: the way to it (through the proxy), timed, then its signed /latest.
+    let (size, root) = proxy.head();
+    let database = doctor.expect("network.sumdb", "pass");
+    assert_eq!(
+        database.summary,
+        format!(
+            "checksum database sumdb.test at {}/sumdb/sumdb.test: tree size {size}",
+            proxy.url()
+        )
+    );
+    assert!(
+        database.has_evidence(|e| e.starts_with("endpoint ")
+            && e.contains(" ms  ")
+            && e.contains(&format!("(through the proxy {})", proxy.url()))),
+        "{database:#?}"
+    );
+    for phase in ["connect ", "http "] {
+        assert!(
+            database.has_evidence(|e| e.starts_with(phase)),
+            "{database:#?}"
+        );
+    }
+    assert!(
+        database.has_evidence(|e| e == format!("signed by sumdb.test: size {size}, root {root}")),
+        "{database:#?}"
+    );
+    let targets = proxy.targets();
+    for asked in [
+        "/golang.org/toolchain/@v/list",
+        "/sumdb/sumdb.test/supported",
+        "/sumdb/sumdb.test/latest",
+    ] {
+        assert!(targets.iter().any(|t| t == asked), "{asked}: {targets:?}");
+    }
+    assert!(
+        !targets
+            .iter()
+            .any(|t| t.ends_with(".zip") || t.contains("/lookup/")),
+        "the doctor downloads nothing: {targets:?}"
+    );
+
+    // The human report shows them under their own title.
+    let human = world.gopin(&["doctor"], &env_refs(&env));
+    human.assert_code(0);
+    assert_contains(
+        &human.stdout,
+        "Toolchain sources\n  info  sources: goproxy (GOPIN_SOURCE)",
+    );
+
+    // The same answers signed by another key: refused, naming GOSUMDB.
+    let other = SumKey::other("sumdb.test").verifier_key();
+    let env = through(&proxy.url(), &other);
+    let doctor = world.doctor(&[], &env_refs(&env));
+    let database = doctor.expect("network.sumdb", "fail");
+    assert_contains(
+        &database.summary,
+        "/sumdb/sumdb.test/latest does not verify",
+    );
+    assert_contains(database.hint(), "GOSUMDB");
+    doctor.expect("network.goproxy", "pass");
+    assert_eq!(doctor.report.summary.fail, 1, "{}", doctor.stdout());
+}
+
+#[test]
+fn a_dead_proxy_fails_and_only_a_bar_passes_over_it() {
+    let world = World::installed();
+    let proxy = ModuleProxy::start();
+    let dead = closed_port_url();
+
+    // Alone: neither the list nor the database can be had.
+    let env = through(&dead, &proxy.gosumdb());
+    let doctor = world.doctor(&[], &env_refs(&env));
+    let list = doctor.expect("network.goproxy", "fail");
+    assert_contains(
+        &list.summary,
+        &format!("{dead}/golang.org/toolchain/@v/list"),
+    );
+    assert_contains(&list.summary, "cannot connect to 127.0.0.1:");
+    assert_eq!(
+        list.evidence.first().map(String::as_str),
+        Some("no GOPROXY entry answers for golang.org/toolchain"),
+        "{list:#?}"
+    );
+    assert!(list.has_evidence(|e| e.starts_with("dns ")), "{list:#?}");
+    assert!(!list.hint().is_empty());
+    let database = doctor.expect("network.sumdb", "fail");
+    assert_eq!(
+        database.summary,
+        "cannot reach the checksum database sumdb.test"
+    );
+    assert!(
+        database.has_evidence(|e| e.starts_with(&format!("{dead}/sumdb/sumdb.test/supported"))),
+        "{database:#?}"
+    );
+    assert!(
+        proxy.targets().is_empty(),
+        "nothing went past the dead proxy: {:?}",
+        proxy.targets()
+    );
+
+    // `|`: any error passes on, so the live proxy covers it, for the list and the database.
+    let bar = format!("{dead}|{}", proxy.url());
+    let env = through(&bar, &proxy.gosumdb());
+    let doctor = world.doctor(&[], &env_refs(&env));
+    let statuses: Vec<&str> = doctor
+        .all("network.goproxy")
+        .iter()
+        .map(|c| c.status.as_str())
+        .collect();
+    assert_eq!(statuses, ["warn", "pass"], "{}", doctor.stdout());
+    assert!(
+        doctor.all("network.goproxy")[0]
+            .has_evidence(|e| e == "`|` after it: the source passes to the next entry"),
+        "{}",
+        doctor.stdout()
+    );
+    doctor.expect("network.sumdb", "pass");
+    assert!(doctor.report.summary.ok, "{}", doctor.stdout());
+
+    // A dead spare after the live proxy: a warning, since the source rarely needs it.
+    let spare = format!("{}|{dead}", proxy.url());
+    let env = through(&spare, &proxy.gosumdb());
+    let doctor = world.doctor(&[], &env_refs(&env));
+    let checks = doctor.all("network.goproxy");
+    assert_eq!(
+        checks.iter().map(|c| c.status.as_str()).collect::<Vec<_>>(),
+        ["pass", "warn"],
+        "{}",
+        doctor.stdout()
+    );
+    assert!(
+        checks[1].has_evidence(|e| e.starts_with("a spare: ")),
+        "{:#?}",
+        checks[1]
+    );
+
+    // `,`: only 404/410 passes on, so the source stops at the dead proxy, as Go does.
+    let comma = format!("{dead},{}", proxy.url());
+    let env = through(&comma, &proxy.gosumdb());
+    let doctor = world.doctor(&[], &env_refs(&env));
+    let checks = doctor.all("network.goproxy");
+    assert_eq!(checks.len(), 2, "{}", doctor.stdout());
+    assert_eq!(checks[0].status, "fail", "{:#?}", checks[0]);
+    assert!(
+        checks[0].has_evidence(|e| e.contains("the goproxy source stops here")),
+        "{:#?}",
+        checks[0]
+    );
+    assert_contains(checks[0].hint(), "write `|` after it in GOPROXY");
+    assert_eq!(checks[1].status, "pass", "{:#?}", checks[1]);
+    assert!(
+        checks[1].has_evidence(
+            |e| e.starts_with("not asked by the source: its walk along GOPROXY stops")
+        ),
+        "{:#?}",
+        checks[1]
+    );
+    doctor.expect("network.sumdb", "fail");
+    assert!(!doctor.report.summary.ok);
+
+    // A proxy without the module (404) passes on even after `,`.
+    let empty = TestServer::start();
+    let not_found = format!("{},{}", empty.url(), proxy.url());
+    let env = through(&not_found, &proxy.gosumdb());
+    let doctor = world.doctor(&[], &env_refs(&env));
+    let checks = doctor.all("network.goproxy");
+    assert_eq!(
+        checks.iter().map(|c| c.status.as_str()).collect::<Vec<_>>(),
+        ["warn", "pass"],
+        "{}",
+        doctor.stdout()
+    );
+    assert_contains(&checks[0].summary, "HTTP 404");
+    doctor.expect("network.sumdb", "pass");
+    assert!(doctor.report.summary.ok, "{}", doctor.stdout());
+}
+
+#[test]
+fn gosumdb_off_with_a_web_goproxy_fails_naming_it_only_when_the_source_is_used() {
+    let world = World::installed();
+    let proxy = ModuleProxy::start();
+    let env = through(&proxy.url(), "off");
+    let doctor = world.doctor(&[], &env_refs(&env));
+    let check = doctor.expect("sources.gosumdb", "fail");
+    assert_eq!(
+        check.summary,
+        "GOSUMDB=off (from the environment) cannot be used for Go toolchains"
+    );
+    assert_contains(check.hint(), "unset GOSUMDB");
+    doctor.lacks("sources.sumdb-head");
+    doctor.lacks("network.sumdb");
+    // The proxy itself answers; the toolchains it serves would be refused.
+    doctor.expect("network.goproxy", "pass");
+    assert_eq!(doctor.report.summary.fail, 1, "{}", doctor.stdout());
+
+    // The honest setting beside it.
+    let env = through(&proxy.url(), &proxy.gosumdb());
+    world
+        .doctor(&[], &env_refs(&env))
+        .expect("sources.gosumdb", "info");
+
+    // The index alone: GOSUMDB=off is noted, not failed, and nothing is asked of the proxy.
+    let goproxy = proxy.url();
+    let doctor = world.doctor(&[], &[("GOPROXY", &goproxy), ("GOSUMDB", "off")]);
+    let check = doctor.expect("sources.gosumdb", "info");
+    assert!(
+        check.has_evidence(|e| e.contains("not in GOPIN_SOURCE")),
+        "{check:#?}"
+    );
+    assert!(check.hint.is_none(), "{check:#?}");
+    doctor.lacks("network.goproxy");
+    assert!(doctor.report.summary.ok, "{}", doctor.stdout());
+
+    // One file:// GOPROXY: Go's ordinary rules let GOSUMDB=off install unchecked; a warning.
+    let tree = world.folder("goproxy-tree");
+    proxy.proxy.write_to(&tree).unwrap();
+    let file_url = format!("file://{}", tree.display());
+    let env = through(&file_url, "off");
+    let doctor = world.doctor(&[], &env_refs(&env));
+    let check = doctor.expect("sources.gosumdb", "warn");
+    assert_contains(&check.summary, "installed unchecked");
+    assert_contains(&check.summary, "GOSUMDB=off");
+    let list = doctor.expect("network.goproxy", "pass");
+    assert_contains(&list.summary, "readable, 1 toolchain(s) for ");
+    assert!(doctor.report.summary.ok, "{}", doctor.stdout());
+}
+
+#[test]
+fn offline_shows_the_settings_and_asks_nothing() {
+    let world = World::installed();
+    let proxy = ModuleProxy::start();
+    let env = through(&proxy.url(), &proxy.gosumdb());
+    for (extra, offline_env) in [(vec!["--offline"], None), (vec![], Some("1"))] {
+        let mut env = env_refs(&env);
+        if let Some(value) = offline_env {
+            env.push(("GOPIN_OFFLINE", value));
+        }
+        let doctor = world.doctor(&extra, &env);
+        assert!(doctor.report.summary.ok, "{}", doctor.stdout());
+        doctor.expect("sources.order", "info");
+        doctor.expect("sources.goproxy", "info");
+        doctor.expect("sources.gosumdb", "info");
+        doctor.expect("sources.sumdb-head", "info");
+        let network: Vec<&str> = doctor
+            .report
+            .checks
+            .iter()
+            .filter(|c| c.group == "network")
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(network, ["network.skipped"]);
+    }
+    assert_eq!(
+        proxy.targets(),
+        Vec::<String>::new(),
+        "offline asks nothing"
+    );
+
+    // The same settings online do ask: the proxy server sees it.
+    world.doctor(&[], &env_refs(&env));
+    assert!(!proxy.targets().is_empty());
+}
+
+#[test]
+fn the_tree_head_kept_after_an_install_through_the_proxy_is_shown_and_a_fork_fails() {
+    let world = World::empty();
+    let proxy = ModuleProxy::start();
+    let env = through(&proxy.url(), &proxy.gosumdb());
+    let modcache = world.folder("modcache").display().to_string();
+    let mut env = env_refs(&env);
+    env.push(("GOMODCACHE", &modcache));
+
+    // Before any install: none kept.
+    let doctor = world.doctor(&["--offline"], &env);
+    let kept = doctor.expect("sources.sumdb-head", "info");
+    assert_eq!(kept.summary, "no tree head of sumdb.test kept yet");
+    let latest = world.root().join("sumdb/sumdb.test/latest");
+    assert!(
+        kept.has_evidence(|e| e.contains(&latest.display().to_string())),
+        "{kept:#?}"
+    );
+
+    let run = world.gopin(&["install", VERSION], &env);
+    run.assert_code(0);
+    assert!(latest.is_file(), "{}", run.stderr);
+
+    // Offline: the kept head, its size and root.
+    let (size, root) = proxy.head();
+    let doctor = world.doctor(&["--offline"], &env);
+    let kept = doctor.expect("sources.sumdb-head", "info");
+    assert_eq!(
+        kept.summary,
+        format!("kept tree head of sumdb.test: size {size}")
+    );
+    assert_eq!(
+        kept.evidence,
+        [format!("root {root}"), latest.display().to_string()]
+    );
+
+    // Online: the database's /latest beside it.
+    let doctor = world.doctor(&[], &env);
+    let database = doctor.expect("network.sumdb", "pass");
+    assert!(
+        database.has_evidence(|e| e.starts_with("0 record(s) newer than the kept head")),
+        "{database:#?}"
+    );
+
+    // A database that now signs another tree of the same size: a fork, and a security error.
+    proxy.serve(&proxy.proxy.with_db(&proxy.proxy.db.forked(0)));
+    let doctor = world.doctor(&[], &env);
+    let database = doctor.expect("network.sumdb", "fail");
+    assert!(
+        database.summary.starts_with(
+            "SECURITY ERROR: checksum database sumdb.test signed two different trees of size"
+        ),
+        "{database:#?}"
+    );
+    assert!(
+        database
+            .has_evidence(|e| e.starts_with("kept in ") && e.ends_with(&format!("root {root}"))),
+        "{database:#?}"
+    );
+    assert_contains(database.hint(), "report it");
+    // The kept head is untouched.
+    let doctor = world.doctor(&["--offline"], &env);
+    let kept = doctor.expect("sources.sumdb-head", "info");
+    assert_eq!(kept.evidence[0], format!("root {root}"));
+}
+
+#[test]
+fn an_unreachable_index_hints_at_the_proxy_that_answers() {
+    let world = World::installed();
+    let proxy = ModuleProxy::start();
+    let dead_index = format!("{}/index.json", closed_port_url());
+    let goproxy = proxy.url();
+    let gosumdb = proxy.gosumdb();
+    let base = [
+        ("GOPIN_INDEX_URL", dead_index.as_str()),
+        ("GOPROXY", goproxy.as_str()),
+        ("GOSUMDB", gosumdb.as_str()),
+    ];
+
+    // The index alone in GOPIN_SOURCE, and down; the proxy answers: the hint says so.
+    let doctor = world.doctor(&[], &base);
+    let index = doctor.expect("network.index", "fail");
+    assert_contains(
+        index.hint(),
+        &format!(
+            "since the module proxy {goproxy} answers, `export GOPIN_SOURCE=goproxy` to install through it"
+        ),
+    );
+    assert!(!index.hint().contains("once GOSUMDB"), "{index:#?}");
+    doctor.expect("network.goproxy", "pass");
+    doctor.expect("network.sumdb", "pass");
+
+    // The proxy down too: no such hint, and its failures are notes (the source is unused).
+    let dead_proxy = closed_port_url();
+    let mut env = base.to_vec();
+    env[1] = ("GOPROXY", dead_proxy.as_str());
+    let doctor = world.doctor(&[], &env);
+    let index = doctor.expect("network.index", "fail");
+    assert!(!index.hint().contains("GOPIN_SOURCE"), "{index:#?}");
+    let list = doctor.expect("network.goproxy", "info");
+    assert!(
+        list.has_evidence(|e| e.contains("not in GOPIN_SOURCE")),
+        "{list:#?}"
+    );
+
+    // GOSUMDB=off: the proxy answers, but toolchains from it would be refused until it is set.
+    let mut env = base.to_vec();
+    env[2] = ("GOSUMDB", "off");
+    let doctor = world.doctor(&[], &env);
+    let index = doctor.expect("network.index", "fail");
+    assert_contains(index.hint(), "`export GOPIN_SOURCE=goproxy`");
+    assert_contains(index.hint(), "once GOSUMDB names a checksum database");
+
+    // Both sources in use: the proxy covers the index, which is only a warning.
+    let mut env = base.to_vec();
+    env.push(("GOPIN_SOURCE", "index,goproxy"));
+    let doctor = world.doctor(&[], &env);
+    let index = doctor.expect("network.index", "warn");
+    assert!(
+        index.has_evidence(|e| e.contains("the goproxy source, also in GOPIN_SOURCE, answers")),
+        "{index:#?}"
+    );
+    doctor.expect("network.goproxy", "pass");
+    assert!(doctor.report.summary.ok, "{}", doctor.stdout());
+
+    // The index up: the proxy is not asked at all.
+    let before = proxy.targets().len();
+    let doctor = world.doctor(&[], &[("GOPROXY", &goproxy), ("GOSUMDB", &gosumdb)]);
+    doctor.expect("network.index", "pass");
+    doctor.lacks("network.goproxy");
+    doctor.lacks("network.sumdb");
+    assert_eq!(proxy.targets().len(), before, "{:?}", proxy.targets());
+}
+
+#[test]
+fn a_proxy_listing_no_toolchain_for_this_platform_warns_and_is_not_hinted_at() {
+    let world = World::installed();
+    let elsewhere = TestServer::start();
+    elsewhere.add_file(
+        "/golang.org/toolchain/@v/list",
+        "v0.0.1-go1.22.4.plan9-mips\n",
+    );
+    let dead_index = format!("{}/index.json", closed_port_url());
+    let goproxy = elsewhere.url();
+    let doctor = world.doctor(
+        &[],
+        &[
+            ("GOPIN_INDEX_URL", &dead_index),
+            ("GOPROXY", &goproxy),
+            ("GOSUMDB", "off"),
+        ],
+    );
+    // Unused, so a note; in use, a warning.
+    let list = doctor.expect("network.goproxy", "info");
+    assert_contains(&list.summary, "but it lists no toolchain for ");
+    assert!(
+        list.has_evidence(|e| e.starts_with("1 module version(s) listed, none for ")),
+        "{list:#?}"
+    );
+    let index = doctor.expect("network.index", "fail");
+    assert!(!index.hint().contains("GOPIN_SOURCE"), "{index:#?}");
+
+    let doctor = world.doctor(
+        &[],
+        &[
+            ("GOPIN_SOURCE", "goproxy"),
+            ("GOPROXY", &goproxy),
+            ("GOSUMDB", "off"),
+        ],
+    );
+    let list = doctor.expect("network.goproxy", "warn");
+    assert_contains(list.hint(), "golang.org/toolchain");
 }

@@ -1,14 +1,17 @@
-//! `gopin doctor`: pre-flight checks of PATH, environment, selection, network, disk and Go
-//! module settings. Environments that look fine cost users hours (another `go` ahead on PATH, a
-//! stale GOROOT, a GOTOOLCHAIN that makes `go` switch behind gopin, a proxy that breaks TLS, a
-//! full disk); each check reports pass, warn, fail or info, its evidence, and a hint.
+//! `gopin doctor`: pre-flight checks of PATH, environment, selection, toolchain sources,
+//! network, disk and Go module settings. Environments that look fine cost users hours (another
+//! `go` ahead on PATH, a stale GOROOT, a GOTOOLCHAIN that makes `go` switch behind gopin, a proxy
+//! that breaks TLS, a full disk, a module proxy that does not answer); each check reports pass,
+//! warn, fail or info, its evidence, and a hint.
 
 mod advisories;
 mod disk;
 mod environment;
+mod goproxy;
 mod modules;
 mod network;
 mod selection;
+mod sources;
 
 use crate::ctx::Ctx;
 use serde::Serialize;
@@ -37,7 +40,7 @@ impl Status {
 /// One finding.
 #[derive(Clone, Debug, Serialize)]
 pub struct Check {
-    /// `path`, `selection`, `network`, `disk` or `modules`.
+    /// `selection`, `path`, `sources`, `network`, `disk` or `modules`.
     pub group: &'static str,
     /// A stable identifier, e.g. `path.shims-first`.
     pub id: &'static str,
@@ -89,6 +92,7 @@ pub fn run(ctx: &Ctx, options: &Options) -> Vec<Check> {
     let selected = selection::check(ctx, &mut checks);
     advisories::check(ctx, selected.as_ref(), options.offline, &mut checks);
     environment::check(ctx, selected.as_ref(), &mut checks);
+    let sources = sources::check(ctx, &mut checks);
     network::proxies(&mut checks);
     if options.offline {
         checks.push(Check::new(
@@ -98,7 +102,13 @@ pub fn run(ctx: &Ctx, options: &Options) -> Vec<Check> {
             "network checks skipped (--offline)",
         ));
     } else {
-        network::check(ctx, &mut checks);
+        let index_answered = network::check(ctx, &mut checks);
+        // The goproxy source's network is asked when it is in use, or when the index fails
+        // (to say whether it would help), never just because it is configured.
+        if sources.goproxy_in_use || !index_answered {
+            let reached = goproxy::check(ctx, &sources, index_answered, &mut checks);
+            goproxy::settle_index(&mut checks, &sources, index_answered, &reached);
+        }
     }
     disk::check(ctx, &mut checks);
     modules::check(&mut checks);
@@ -145,6 +155,7 @@ fn group_title(group: &str) -> &'static str {
     match group {
         "selection" => "Selection here",
         "path" => "PATH and environment",
+        "sources" => "Toolchain sources",
         "network" => "Network",
         "disk" => "Disk and cache",
         "modules" => "Go module settings",

@@ -10,7 +10,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const GROUP: &str = "network";
+pub(super) const GROUP: &str = "network";
 
 /// The proxy variables, passwords masked: listing them needs no network, so `--offline` too.
 pub fn proxies(checks: &mut Vec<Check>) {
@@ -37,16 +37,25 @@ pub fn proxies(checks: &mut Vec<Check>) {
     }
 }
 
-pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) {
+/// The index and download URLs, probed; returns whether some index URL answered.
+pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) -> bool {
     let mut index: Option<Index> = None;
     let mut index_checks = Vec::new();
     for url in &ctx.config.index_urls {
-        let (check, body) = probe(ctx, "network.index", "index", url, Ask::Body);
+        let probed = probe(
+            ctx,
+            "network.index",
+            "index",
+            "GOPIN_INDEX_URL",
+            url,
+            Ask::Body,
+        );
         if index.is_none() {
-            index = body.and_then(|b| Index::parse(&b).ok());
+            index = probed.body.and_then(|b| Index::parse(&b).ok());
         }
-        index_checks.push(check);
+        index_checks.push(probed.check);
     }
+    let answered = index_checks.iter().any(|c| c.status == Status::Pass);
     settle(
         &mut index_checks,
         "the download index is unreachable at every GOPIN_INDEX_URL",
@@ -77,13 +86,22 @@ pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) {
         } else {
             Ask::AnyAnswer
         };
-        download_checks.push(probe(ctx, "network.download", "download", &url, ask).0);
+        let probed = probe(
+            ctx,
+            "network.download",
+            "download",
+            "GOPIN_DOWNLOAD_URL",
+            &url,
+            ask,
+        );
+        download_checks.push(probed.check);
     }
     settle(
         &mut download_checks,
         "every GOPIN_DOWNLOAD_URL is unreachable",
     );
     checks.extend(download_checks);
+    answered
 }
 
 /// When one URL of a list works, the others failing is only a warning: failover covers it.
@@ -99,7 +117,7 @@ fn settle(checks: &mut [Check], all_failed: &str) {
 
 /// What a probe asks of the server.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Ask {
+pub(super) enum Ask {
     /// GET, a success status, and keep the body.
     Body,
     /// HEAD and a success status.
@@ -108,18 +126,41 @@ enum Ask {
     AnyAnswer,
 }
 
-/// Probes one URL; returns the check and, when asked, the body.
-fn probe(ctx: &Ctx, id: &'static str, what: &str, url: &str, ask: Ask) -> (Check, Option<Vec<u8>>) {
+/// What a probe found.
+pub(super) struct Probed {
+    pub check: Check,
+    /// The body, when asked for and the answer was a success.
+    pub body: Option<Vec<u8>>,
+    /// The answer was "not found": 404, 410, or no such file under a `file://` URL (the
+    /// answers after which a GOPROXY list passes on even after `,`).
+    pub not_found: bool,
+}
+
+/// Probes one URL, timing DNS, connect, TLS and HTTP apart; `what` starts the summary and
+/// `setting` is the variable a hint tells to change.
+pub(super) fn probe(
+    ctx: &Ctx,
+    id: &'static str,
+    what: &str,
+    setting: &str,
+    url: &str,
+    ask: Ask,
+) -> Probed {
     let want_body = ask == Ask::Body;
+    let done = |check: Check, body: Option<Vec<u8>>| Probed {
+        check,
+        body,
+        not_found: false,
+    };
     if let Some(path) = url.strip_prefix("file://") {
         let path = crate::http::file_url_path(url).unwrap_or_else(|_| path.into());
         let cap = crate::document::MAX_BYTES;
         return match gopin_shim::small_file::read_bytes(&path, cap) {
-            Ok(Some(bytes)) => (
+            Ok(Some(bytes)) => done(
                 Check::new(GROUP, id, Status::Pass, format!("{what} {url}: readable")),
                 Some(bytes),
             ),
-            Ok(None) if path.is_dir() => (
+            Ok(None) if path.is_dir() => done(
                 Check::new(
                     GROUP,
                     id,
@@ -128,23 +169,21 @@ fn probe(ctx: &Ctx, id: &'static str, what: &str, url: &str, ask: Ask) -> (Check
                 ),
                 None,
             ),
-            result => (
-                Check::new(
+            result => Probed {
+                check: Check::new(
                     GROUP,
                     id,
                     Status::Fail,
                     format!("{what} {url}: cannot read it"),
                 )
-                .evidence(match result {
+                .evidence(match &result {
                     Err(e) => e.to_string(),
                     _ => "it does not exist".to_owned(),
                 })
-                .hint(format!(
-                    "check the path, or set GOPIN_{}_URL",
-                    what.to_ascii_uppercase()
-                )),
-                None,
-            ),
+                .hint(format!("check the path, or set {setting}")),
+                body: None,
+                not_found: matches!(result, Ok(None)),
+            },
         };
     }
     let mut phases: Vec<String> = Vec::new();
@@ -153,13 +192,13 @@ fn probe(ctx: &Ctx, id: &'static str, what: &str, url: &str, ask: Ask) -> (Check
         for phase in phases {
             check = check.evidence(phase);
         }
-        (check.hint(hint), None)
+        done(check.hint(hint), None)
     };
     let Ok(parsed) = reqwest::Url::parse(url) else {
         return fail(
             phases,
             "not a valid URL".to_owned(),
-            "fix GOPIN_INDEX_URL / GOPIN_DOWNLOAD_URL".to_owned(),
+            format!("fix {setting}"),
         );
     };
     let host = parsed
@@ -258,16 +297,16 @@ fn probe(ctx: &Ctx, id: &'static str, what: &str, url: &str, ask: Ask) -> (Check
                 for phase in phases {
                     check = check.evidence(phase);
                 }
-                (check, want_body.then_some(body))
+                done(check, want_body.then_some(body))
             } else {
-                fail(
-                    phases,
-                    format!("HTTP {status}"),
-                    format!(
-                        "check the URL, or set GOPIN_{}_URL to a mirror",
-                        what.to_ascii_uppercase()
-                    ),
-                )
+                Probed {
+                    not_found: matches!(status.as_u16(), 404 | 410),
+                    ..fail(
+                        phases,
+                        format!("HTTP {status}"),
+                        format!("check the URL, or set {setting} to a mirror"),
+                    )
+                }
             }
         }
         Err(e) => {
@@ -396,7 +435,7 @@ pub fn mask_password(value: &str) -> String {
     }
 }
 
-fn ms(duration: Duration) -> String {
+pub(super) fn ms(duration: Duration) -> String {
     format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
 }
 

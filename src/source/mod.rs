@@ -41,6 +41,11 @@ impl Kind {
         }
     }
 
+    /// Where this source reads from, as errors, `why` and `doctor` name it.
+    pub fn describe(self, ctx: &Ctx) -> String {
+        self.source().describe(ctx)
+    }
+
     fn source(self) -> Box<dyn Source> {
         match self {
             Kind::Index => Box::new(index::IndexSource),
