@@ -10,7 +10,8 @@
 # PATH, fresh GOMODCACHE and GOPATH each time): once with GOSUMDB naming the database's URL,
 # once with GOSUMDB only `<name>+<key>` (the database through the proxy's
 # /sumdb/<name>/supported). `go version` must print go1.22.10: the proxy's files, the zip's
-# module form, its h1: hash, the signed note, the lookup and the tiles are then what Go expects.
+# module form, its h1: hash, the signed note, the lookup and the tiles are then what Go expects;
+# `go list -m -versions toolchain` must read @v/list.
 # The real go only confirms that good fixtures pass; the fault knobs are checked by
 # tests/goproxy_selftest.rs.
 #
@@ -51,7 +52,7 @@ step_fixture() {
   out=$("$FIXTURE" --tree "$G/trees/go1.22.10/go" --version go1.22.10 --goos linux \
     --goarch amd64 --fillers 300 --name "$NAME" --out "$G/proxy")
   printf '%s\n' "$out"
-  [[ $out =~ ^$NAME\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}=$ ]] || fail "not a verifier key: $out"
+  [[ $out =~ ^$NAME\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$ ]] || fail "not a verifier key: $out"
   printf '%s\n' "$out" >"$G/key"
   expect_eq "$(cat "$G/proxy/golang.org/toolchain/@v/list")" "$MV" "@v/list"
   [ -s "$G/proxy/golang.org/toolchain/@v/$MV.zip" ] || fail "no zip"
@@ -134,13 +135,20 @@ step_judge_url() {
 }
 
 step_judge_through_proxy() {
+  local out before
   judge through-proxy "$(cat "$G/key")"
   expect_eq "$SUPPORTED_ASKED" yes "/sumdb/$NAME/supported asked (the database through the proxy)"
+  # The switched go1.22.10 lists the toolchains from @v/list.
+  before=$(wc -l <"$E2E_WORK/run/goproxy.log")
+  out=$(real_go through-proxy "$(cat "$G/key")" list -m -versions toolchain 2>&1)
+  printf '%s\n' "$out"
+  expect_eq "$out" "toolchain go1.22.10" "go list -m -versions toolchain"
+  expect_contains "$(requests_since "$before")" "200 /golang.org/toolchain/@v/list" "the requests"
 }
 
 e2e_check "real go1.21.13 switches to go1.22.10 through the fixture proxy, GOSUMDB='<key> <url>'" \
   step_judge_url
-e2e_check "real go1.21.13 switches to go1.22.10 through the fixture proxy, GOSUMDB='<key>' (via /supported)" \
+e2e_check "real go1.21.13 switches to go1.22.10 through the fixture proxy, GOSUMDB='<key>' (via /supported); go list -m -versions toolchain" \
   step_judge_through_proxy
 
 e2e_summary

@@ -623,7 +623,7 @@ pub fn tiles_for_size(size: u64) -> Vec<(u32, u64, u64)> {
         for n in 0..count / TILE_WIDTH {
             tiles.push((level, n, TILE_WIDTH));
         }
-        if count % TILE_WIDTH > 0 {
+        if !count.is_multiple_of(TILE_WIDTH) {
             tiles.push((level, count / TILE_WIDTH, count % TILE_WIDTH));
         }
         level += 1;
