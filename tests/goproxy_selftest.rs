@@ -19,6 +19,7 @@ use support::goproxy::{
     self, GoFile, GoProxy, MOD_FILE, Options, SumDb, SumKey, Toolchain, ZipFault,
 };
 use support::harness::{Run, Scenario};
+use support::http_server::TestServer;
 
 type Files = BTreeMap<String, Vec<u8>>;
 
@@ -965,4 +966,56 @@ fn read_tree(dir: &std::path::Path, rel: &str, out: &mut Files) {
             out.insert(rel, std::fs::read(e.path()).unwrap());
         }
     }
+}
+
+// ---- served over HTTP -------------------------------------------------------------------------
+
+/// A plain GET over raw TCP: (status, body).
+fn get(server: &TestServer, path: &str) -> (u16, Vec<u8>) {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let end = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&response[..end]).into_owned();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, response[end + 4..].to_vec())
+}
+
+#[test]
+fn the_loopback_server_serves_the_tree_at_the_paths_go_asks_for() {
+    let proxy = honest();
+    let server = TestServer::start();
+    proxy.for_each_file("/mod/", |p, b| server.add_file(&p, b));
+    // The paths the real go asked for in e2e/goproxy.sh, under this base.
+    for path in [
+        format!("golang.org/toolchain/@v/{MV}.zip"),
+        "golang.org/toolchain/@v/list".to_owned(),
+        format!("sumdb/{NAME}/supported"),
+        format!("sumdb/{NAME}/lookup/golang.org/toolchain@{MV}"),
+        format!("sumdb/{NAME}/tile/8/0/001.p/51"),
+        format!("sumdb/{NAME}/tile/8/1/000.p/1"),
+    ] {
+        let (status, body) = get(&server, &format!("/mod/{path}"));
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(body, proxy.files[&path], "{path}");
+    }
+    assert_eq!(
+        get(
+            &server,
+            "/mod/golang.org/toolchain/@v/v0.0.1-go1.9.linux-amd64.zip"
+        )
+        .0,
+        404
+    );
+    assert_eq!(
+        proxy.gosumdb_with_url(&server.url_for("/mod")),
+        format!("{} {}/mod/sumdb/{NAME}", proxy.gosumdb(), server.url())
+    );
 }

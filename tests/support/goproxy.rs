@@ -777,10 +777,14 @@ impl SumDb {
     /// The answer to `/lookup/<path>@<version>` for record `id`: the id, the record, a blank
     /// line, the signed tree head.
     pub fn lookup(&self, id: u64, key: &SumKey) -> Vec<u8> {
+        self.lookup_with(id, &self.signed_tree(key))
+    }
+
+    fn lookup_with(&self, id: u64, signed_tree: &[u8]) -> Vec<u8> {
         let mut out = format!("{id}\n").into_bytes();
         out.extend_from_slice(&self.records[id as usize]);
         out.push(b'\n');
-        out.extend_from_slice(&self.signed_tree(key));
+        out.extend_from_slice(signed_tree);
         out
     }
 
@@ -811,14 +815,15 @@ impl SumDb {
     /// `tile/...`), signed by `key`.
     pub fn files(&self, key: &SumKey) -> BTreeMap<String, Vec<u8>> {
         let mut files = BTreeMap::new();
-        files.insert("latest".to_owned(), self.signed_tree(key));
+        let signed = self.signed_tree(key);
+        files.insert("latest".to_owned(), signed.clone());
         for (id, record) in self.records.iter().enumerate() {
             let first = record.split(|&b| b == b'\n').next().unwrap_or_default();
             let first = String::from_utf8_lossy(first);
             let mut words = first.split(' ');
             if let (Some(path), Some(version)) = (words.next(), words.next()) {
                 let lookup = format!("lookup/{path}@{version}");
-                files.insert(lookup, self.lookup(id as u64, key));
+                files.insert(lookup, self.lookup_with(id as u64, &signed));
             }
         }
         let levels = self.levels();
@@ -1040,6 +1045,16 @@ impl GoProxy {
             db: db.clone(),
             published: self.published.clone(),
             files,
+        }
+    }
+
+    /// Hands every file to `add` as (`<base>/<path>`, bytes): with `base` "" and
+    /// `|p, b| server.add_file(&p, b)` a `TestServer` serves the proxy at its root (GOPROXY is
+    /// `server.url()`); with `base` "/mod" at `server.url_for("/mod")`.
+    pub fn for_each_file(&self, base: &str, mut add: impl FnMut(String, Vec<u8>)) {
+        let base = base.trim_end_matches('/');
+        for (path, bytes) in &self.files {
+            add(format!("{base}/{path}"), bytes.clone());
         }
     }
 
