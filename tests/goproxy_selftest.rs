@@ -675,6 +675,18 @@ fn the_zip_is_distpacks_module_form() {
         .read_to_string(&mut go)
         .unwrap();
     assert!(go.contains("echo go version go1.22.10"), "{go}");
+    // A fake release for this machine, as client tests will use it.
+    let (os, arch) = support::fake_go::platform();
+    let tc = FakeRelease::new("go1.22.10", 1, 10).toolchain();
+    assert_eq!(
+        tc.module_version(),
+        goproxy::module_version("go1.22.10", os, arch)
+    );
+    assert!(
+        tc.files
+            .iter()
+            .any(|f| f.path == "bin/go" && f.mode == 0o755)
+    );
     // armv6l is arm in module versions.
     assert_eq!(
         goproxy::module_version("go1.22.10", "linux", "armv6l"),
