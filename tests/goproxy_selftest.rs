@@ -1031,3 +1031,79 @@ fn the_loopback_server_serves_the_tree_at_the_paths_go_asks_for() {
         format!("{} {}/mod/sumdb/{NAME}", proxy.gosumdb(), server.url())
     );
 }
+
+// ---- Go's module cache ----------------------------------------------------------------------------
+
+#[test]
+fn proof_tiles_are_exactly_what_a_record_proof_reads() {
+    // What the real go read and cached for record 300 of 301 (e2e/goproxy.sh).
+    assert_eq!(
+        goproxy::proof_tiles(301, 300),
+        ["tile/8/1/000.p/1", "tile/8/0/001.p/45"]
+    );
+    assert_eq!(goproxy::proof_tiles(1, 0), ["tile/8/0/000.p/1"]);
+    // A record in a full tile below a partial top: its tile and the parent chain are read.
+    assert_eq!(
+        goproxy::proof_tiles(600, 5),
+        ["tile/8/1/000.p/2", "tile/8/0/002.p/88", "tile/8/0/000"]
+    );
+    // Enough to prove, for every record of a few trees: the checker reading only these tiles
+    // gets the signed root and the record's leaf.
+    for fillers in [0, 255, 300, 700] {
+        let proxy = GoProxy::build(
+            &[fake("go1.22.10")],
+            &Options {
+                fillers_before: fillers,
+                fillers_after: 3,
+                ..Options::default()
+            },
+        );
+        let size = proxy.db.size();
+        for id in [0, fillers as u64, size - 1] {
+            let base = format!("sumdb/{NAME}/");
+            let only: Files = goproxy::proof_tiles(size, id)
+                .into_iter()
+                .map(|t| {
+                    let path = format!("{base}{t}");
+                    let bytes = proxy.files[&path].clone();
+                    (path, bytes)
+                })
+                .collect();
+            let db = Db {
+                files: &only,
+                base,
+                size,
+            };
+            assert_eq!(db.root_at(size), proxy.db.root(), "size {size}, id {id}");
+            let record = &proxy.db.records()[id as usize];
+            assert_eq!(db.hash(0, id), leaf(record), "size {size}, id {id}");
+        }
+    }
+}
+
+#[test]
+fn write_modcache_lays_out_what_go_keeps() {
+    let proxy = honest();
+    let tmp = tempfile::tempdir().unwrap();
+    proxy.write_modcache(tmp.path(), "go1.22.10").unwrap();
+    let mut written = Files::new();
+    read_tree(tmp.path(), "", &mut written);
+    let v = format!("cache/download/golang.org/toolchain/@v/{MV}");
+    let db = format!("cache/download/sumdb/{NAME}");
+    let mut want: Vec<String> = vec![
+        format!("{v}.zip"),
+        format!("{v}.ziphash"),
+        format!("{v}.lock"),
+        format!("{db}/lookup/golang.org/toolchain@{MV}"),
+        format!("{db}/tile/8/0/001.p/51"),
+        format!("{db}/tile/8/1/000.p/1"),
+    ];
+    want.sort();
+    assert_eq!(written.keys().cloned().collect::<Vec<_>>(), want);
+    assert_eq!(written[&format!("{v}.zip")], proxy.zip(MV));
+    assert_eq!(
+        String::from_utf8(written[&format!("{v}.ziphash")].clone()).unwrap(),
+        record_h1(&proxy.files, NAME, MV)
+    );
+    assert!(written[&format!("{v}.lock")].is_empty());
+}

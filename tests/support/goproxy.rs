@@ -631,6 +631,45 @@ pub fn tiles_for_size(size: u64) -> Vec<(u32, u64, u64)> {
     tiles
 }
 
+/// The tiles x/mod's client (tileHashReader) reads to prove record `id` in a tree of `size`
+/// records: the tiles of the tree's complete subtrees, then the record's own tile and its
+/// parents up to the first tile already read.
+pub fn proof_tiles(size: u64, id: u64) -> Vec<String> {
+    assert!(id < size);
+    let h = TILE_HEIGHT as u64;
+    // x/mod's tileParent: tile (level, n) at this size, or None past the tree's end.
+    let tile_at = |level: u64, n: u64| -> Option<(u64, u64, u64)> {
+        let count = size >> (h * level);
+        (n * TILE_WIDTH < count).then(|| (level, n, (count - n * TILE_WIDTH).min(TILE_WIDTH)))
+    };
+    let mut tiles: Vec<(u64, u64, u64)> = Vec::new();
+    let mut lo = 0u64;
+    for height in (0..64).rev() {
+        if size & (1 << height) != 0 {
+            let level = height / h;
+            let first = (lo >> height) << (height % h); // index at the tile level
+            let t = tile_at(level, first / TILE_WIDTH).expect("a subtree inside the tree");
+            if !tiles.contains(&t) {
+                tiles.push(t);
+            }
+            lo += 1 << height;
+        }
+    }
+    let mut chain = Vec::new();
+    for k in 0.. {
+        let t = tile_at(k, id >> (h * (k + 1))).expect("the record's tiles end in a read one");
+        if tiles.contains(&t) {
+            break;
+        }
+        chain.push(t);
+    }
+    tiles.extend(chain.into_iter().rev());
+    tiles
+        .into_iter()
+        .map(|(level, n, w)| tile_path(level as i32, n, w))
+        .collect()
+}
+
 /// A checksum database's log: its records, in order. Tree heads, lookups and tiles are
 /// computed from them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -1056,6 +1095,47 @@ impl GoProxy {
         for (path, bytes) in &self.files {
             add(format!("{base}/{path}"), bytes.clone());
         }
+    }
+
+    /// Writes what the go command keeps in its module cache after downloading toolchain
+    /// `version` (`go1.22.10` or a module version) through this proxy: under
+    /// `<gomodcache>/cache/download/`, the zip, its `.ziphash` (the record's `h1:`, no
+    /// newline), an empty `.lock`, and under `sumdb/<name>/` the lookup answer and exactly the
+    /// tiles Go's client reads to prove that record at this tree's size. Not the unpacked
+    /// `golang.org/toolchain@<v>/` folder, and not `$GOPATH/pkg/sumdb/<name>/latest` (that is
+    /// `files["sumdb/<name>/latest"]`). e2e/goproxy.sh compares it with a real go's cache.
+    pub fn write_modcache(&self, gomodcache: &Path, version: &str) -> io::Result<()> {
+        let p = self
+            .published
+            .iter()
+            .find(|p| p.version == version || p.module_version == version)
+            .unwrap_or_else(|| panic!("{version} is not in the proxy"));
+        let download = gomodcache.join("cache/download");
+        let mv = &p.module_version;
+        let mut out: Vec<(String, Vec<u8>)> = vec![
+            (
+                self.module_file(mv, "zip"),
+                self.files[&self.module_file(mv, "zip")].clone(),
+            ),
+            (self.module_file(mv, "ziphash"), p.h1.clone().into_bytes()),
+            (self.module_file(mv, "lock"), Vec::new()),
+        ];
+        let dir = self.sumdb_dir();
+        let lookup = format!("lookup/{MODULE}@{mv}");
+        if let Some(body) = self.files.get(&format!("{dir}/{lookup}")) {
+            out.push((format!("{dir}/{lookup}"), body.clone()));
+            for tile in proof_tiles(self.db.size(), p.record_id) {
+                let path = format!("{dir}/{tile}");
+                let bytes = self.files.get(&path).expect("a served tile").clone();
+                out.push((path, bytes));
+            }
+        }
+        for (path, bytes) in out {
+            let target = download.join(path);
+            std::fs::create_dir_all(target.parent().expect("a parent"))?;
+            std::fs::write(&target, bytes)?;
+        }
+        Ok(())
     }
 
     /// Writes the tree under `dir` (for a static file server).
