@@ -10,7 +10,9 @@
 # PATH, fresh GOMODCACHE and GOPATH each time): once with GOSUMDB naming the database's URL,
 # once with GOSUMDB only `<name>+<key>` (the database through the proxy's
 # /sumdb/<name>/supported). `go version` must print go1.22.10: the proxy's files, the zip's
-# module form, its h1: hash, the signed note, the lookup and the tiles are then what Go expects.
+# module form, its h1: hash, the signed note, the lookup and the tiles are then what Go expects;
+# `go list -m -versions toolchain` must read @v/list. What Go keeps in its module cache must be
+# what the fixture's GoProxy::write_modcache writes (for client tests of GOMODCACHE reuse).
 # The real go only confirms that good fixtures pass; the fault knobs are checked by
 # tests/goproxy_selftest.rs.
 #
@@ -49,9 +51,9 @@ step_fixture() {
   [ -x "$FIXTURE" ] || fail "no $FIXTURE after the build"
   printf '+ %s\n' "$FIXTURE --tree $G/trees/go1.22.10/go ... --out $G/proxy"
   out=$("$FIXTURE" --tree "$G/trees/go1.22.10/go" --version go1.22.10 --goos linux \
-    --goarch amd64 --fillers 300 --name "$NAME" --out "$G/proxy")
+    --goarch amd64 --fillers 300 --name "$NAME" --out "$G/proxy" --modcache "$G/modcache")
   printf '%s\n' "$out"
-  [[ $out =~ ^$NAME\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}=$ ]] || fail "not a verifier key: $out"
+  [[ $out =~ ^$NAME\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$ ]] || fail "not a verifier key: $out"
   printf '%s\n' "$out" >"$G/key"
   expect_eq "$(cat "$G/proxy/golang.org/toolchain/@v/list")" "$MV" "@v/list"
   [ -s "$G/proxy/golang.org/toolchain/@v/$MV.zip" ] || fail "no zip"
@@ -122,6 +124,15 @@ judge() {
   [ -f "$unpacked/src/_go.mod" ] || fail "no src/_go.mod in the module form"
   cmp "$unpacked/src/go.mod" "$unpacked/src/_go.mod" || fail "src/go.mod is not Go's copy of src/_go.mod"
   if [ -e "$unpacked/api" ] || [ -e "$unpacked/misc" ]; then fail "api/ or misc/ in the module form"; fi
+  # The fixture's picture of Go's module cache (GoProxy::write_modcache) is Go's own.
+  local ours theirs
+  theirs=$(cd "$d/gopath/pkg/mod/cache/download" && find . -type f | sort)
+  ours=$(cd "$G/modcache/cache/download" && find . -type f | sort)
+  expect_eq "$ours" "$theirs" "the files of GoProxy::write_modcache vs Go's cache/download"
+  while read -r f; do
+    cmp "$G/modcache/cache/download/$f" "$d/gopath/pkg/mod/cache/download/$f" ||
+      fail "cache/download/$f: the fixture's differs from Go's"
+  done <<<"$theirs"
   SUPPORTED_ASKED=no
   case $asked in *"/sumdb/$NAME/supported"*) SUPPORTED_ASKED=yes ;; esac
 }
@@ -134,13 +145,20 @@ step_judge_url() {
 }
 
 step_judge_through_proxy() {
+  local out before
   judge through-proxy "$(cat "$G/key")"
   expect_eq "$SUPPORTED_ASKED" yes "/sumdb/$NAME/supported asked (the database through the proxy)"
+  # The switched go1.22.10 lists the toolchains from @v/list.
+  before=$(wc -l <"$E2E_WORK/run/goproxy.log")
+  out=$(real_go through-proxy "$(cat "$G/key")" list -m -versions toolchain 2>&1)
+  printf '%s\n' "$out"
+  expect_eq "$out" "toolchain go1.22.10" "go list -m -versions toolchain"
+  expect_contains "$(requests_since "$before")" "200 /golang.org/toolchain/@v/list" "the requests"
 }
 
 e2e_check "real go1.21.13 switches to go1.22.10 through the fixture proxy, GOSUMDB='<key> <url>'" \
   step_judge_url
-e2e_check "real go1.21.13 switches to go1.22.10 through the fixture proxy, GOSUMDB='<key>' (via /supported)" \
+e2e_check "real go1.21.13 switches to go1.22.10 through the fixture proxy, GOSUMDB='<key>' (via /supported); go list -m -versions toolchain" \
   step_judge_through_proxy
 
 e2e_summary

@@ -556,7 +556,7 @@ sub_suite() {
     shift
   done
   shift
-  out=$W/$name.out
+  out=$W/${name//\//-}.out
   set +e
   env ${vars[@]+"${vars[@]}"} bash "$@" >"$out" 2>&1
   rc=$?

@@ -6,13 +6,16 @@
 //! ```text
 //! cargo run --example goproxy_fixture -- --tree DIR [--version go1.22.10] [--goos linux]
 //!     [--goarch amd64] [--tree DIR ...] --out DIR [--name sumdb.test] [--fillers N]
+//!     [--modcache DIR]
 //! ```
 //! `--tree` is a Go tree's `go` folder; the `--version`, `--goos`, `--goarch` after it describe
 //! it (defaults: the first line of its VERSION file, linux, amd64). `--fillers N` puts N made-up
-//! records before the toolchains' so the log spans several tiles. Prints the GOSUMDB value
+//! records before the toolchains' so the log spans several tiles. `--modcache DIR` also writes
+//! what the go command's module cache holds after downloading each toolchain through the tree
+//! (`GoProxy::write_modcache`). Prints the GOSUMDB value
 //! (`<name>+<hash>+<key>`) on stdout; a summary goes to stderr.
 
-#[allow(dead_code)]
+// The file allows dead code itself: the example uses only part of it.
 #[path = "../tests/support/goproxy.rs"]
 mod goproxy;
 
@@ -28,7 +31,7 @@ struct TreeArg {
 }
 
 const USAGE: &str = "usage: goproxy_fixture --tree DIR [--version V] [--goos OS] [--goarch ARCH] \
-                     [--tree ...] --out DIR [--name NAME] [--fillers N]";
+                     [--tree ...] --out DIR [--name NAME] [--fillers N] [--modcache DIR]";
 
 fn main() -> ExitCode {
     match run() {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let mut trees: Vec<TreeArg> = Vec::new();
     let mut out = None;
+    let mut modcache: Option<PathBuf> = None;
     let mut options = Options::default();
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -69,6 +73,7 @@ fn run() -> Result<(), String> {
                 }
             }
             "--out" => out = Some(PathBuf::from(value()?)),
+            "--modcache" => modcache = Some(PathBuf::from(value()?)),
             "--name" => options.name = value()?,
             "--fillers" => {
                 options.fillers_before = value()?.parse().map_err(|e| format!("--fillers: {e}"))?
@@ -104,6 +109,11 @@ fn run() -> Result<(), String> {
         .write_to(&out)
         .map_err(|e| format!("writing {}: {e}", out.display()))?;
     for p in &proxy.published {
+        if let Some(dir) = &modcache {
+            proxy
+                .write_modcache(dir, &p.module_version)
+                .map_err(|e| format!("writing {}: {e}", dir.display()))?;
+        }
         eprintln!(
             "{} {} ({} bytes) record {}",
             p.module_version,

@@ -19,6 +19,7 @@ use support::goproxy::{
     self, GoFile, GoProxy, MOD_FILE, Options, SumDb, SumKey, Toolchain, ZipFault,
 };
 use support::harness::{Run, Scenario};
+use support::http_server::TestServer;
 
 type Files = BTreeMap<String, Vec<u8>>;
 
@@ -674,6 +675,18 @@ fn the_zip_is_distpacks_module_form() {
         .read_to_string(&mut go)
         .unwrap();
     assert!(go.contains("echo go version go1.22.10"), "{go}");
+    // A fake release for this machine, as client tests will use it.
+    let (os, arch) = support::fake_go::platform();
+    let tc = FakeRelease::new("go1.22.10", 1, 10).toolchain();
+    assert_eq!(
+        tc.module_version(),
+        goproxy::module_version("go1.22.10", os, arch)
+    );
+    assert!(
+        tc.files
+            .iter()
+            .any(|f| f.path == "bin/go" && f.mode == 0o755)
+    );
     // armv6l is arm in module versions.
     assert_eq!(
         goproxy::module_version("go1.22.10", "linux", "armv6l"),
@@ -965,4 +978,132 @@ fn read_tree(dir: &std::path::Path, rel: &str, out: &mut Files) {
             out.insert(rel, std::fs::read(e.path()).unwrap());
         }
     }
+}
+
+// ---- served over HTTP -------------------------------------------------------------------------
+
+/// A plain GET over raw TCP: (status, body).
+fn get(server: &TestServer, path: &str) -> (u16, Vec<u8>) {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let end = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&response[..end]).into_owned();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, response[end + 4..].to_vec())
+}
+
+#[test]
+fn the_loopback_server_serves_the_tree_at_the_paths_go_asks_for() {
+    let proxy = honest();
+    let server = TestServer::start();
+    proxy.for_each_file("/mod/", |p, b| server.add_file(&p, b));
+    // The paths the real go asked for in e2e/goproxy.sh, under this base.
+    for path in [
+        format!("golang.org/toolchain/@v/{MV}.zip"),
+        "golang.org/toolchain/@v/list".to_owned(),
+        format!("sumdb/{NAME}/supported"),
+        format!("sumdb/{NAME}/lookup/golang.org/toolchain@{MV}"),
+        format!("sumdb/{NAME}/tile/8/0/001.p/51"),
+        format!("sumdb/{NAME}/tile/8/1/000.p/1"),
+    ] {
+        let (status, body) = get(&server, &format!("/mod/{path}"));
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(body, proxy.files[&path], "{path}");
+    }
+    assert_eq!(
+        get(
+            &server,
+            "/mod/golang.org/toolchain/@v/v0.0.1-go1.9.linux-amd64.zip"
+        )
+        .0,
+        404
+    );
+    assert_eq!(
+        proxy.gosumdb_with_url(&server.url_for("/mod")),
+        format!("{} {}/mod/sumdb/{NAME}", proxy.gosumdb(), server.url())
+    );
+}
+
+// ---- Go's module cache ----------------------------------------------------------------------------
+
+#[test]
+fn proof_tiles_are_exactly_what_a_record_proof_reads() {
+    // What the real go read and cached for record 300 of 301 (e2e/goproxy.sh).
+    assert_eq!(
+        goproxy::proof_tiles(301, 300),
+        ["tile/8/1/000.p/1", "tile/8/0/001.p/45"]
+    );
+    assert_eq!(goproxy::proof_tiles(1, 0), ["tile/8/0/000.p/1"]);
+    // A record in a full tile below a partial top: its tile and the parent chain are read.
+    assert_eq!(
+        goproxy::proof_tiles(600, 5),
+        ["tile/8/1/000.p/2", "tile/8/0/002.p/88", "tile/8/0/000"]
+    );
+    // Enough to prove, for every record of a few trees: the checker reading only these tiles
+    // gets the signed root and the record's leaf.
+    for fillers in [0, 255, 300, 700] {
+        let proxy = GoProxy::build(
+            &[fake("go1.22.10")],
+            &Options {
+                fillers_before: fillers,
+                fillers_after: 3,
+                ..Options::default()
+            },
+        );
+        let size = proxy.db.size();
+        for id in [0, fillers as u64, size - 1] {
+            let base = format!("sumdb/{NAME}/");
+            let only: Files = goproxy::proof_tiles(size, id)
+                .into_iter()
+                .map(|t| {
+                    let path = format!("{base}{t}");
+                    let bytes = proxy.files[&path].clone();
+                    (path, bytes)
+                })
+                .collect();
+            let db = Db {
+                files: &only,
+                base,
+                size,
+            };
+            assert_eq!(db.root_at(size), proxy.db.root(), "size {size}, id {id}");
+            let record = &proxy.db.records()[id as usize];
+            assert_eq!(db.hash(0, id), leaf(record), "size {size}, id {id}");
+        }
+    }
+}
+
+#[test]
+fn write_modcache_lays_out_what_go_keeps() {
+    let proxy = honest();
+    let tmp = tempfile::tempdir().unwrap();
+    proxy.write_modcache(tmp.path(), "go1.22.10").unwrap();
+    let mut written = Files::new();
+    read_tree(tmp.path(), "", &mut written);
+    let v = format!("cache/download/golang.org/toolchain/@v/{MV}");
+    let db = format!("cache/download/sumdb/{NAME}");
+    let mut want: Vec<String> = vec![
+        format!("{v}.zip"),
+        format!("{v}.ziphash"),
+        format!("{v}.lock"),
+        format!("{db}/lookup/golang.org/toolchain@{MV}"),
+        format!("{db}/tile/8/0/001.p/51"),
+        format!("{db}/tile/8/1/000.p/1"),
+    ];
+    want.sort();
+    assert_eq!(written.keys().cloned().collect::<Vec<_>>(), want);
+    assert_eq!(written[&format!("{v}.zip")], proxy.zip(MV));
+    assert_eq!(
+        String::from_utf8(written[&format!("{v}.ziphash")].clone()).unwrap(),
+        record_h1(&proxy.files, NAME, MV)
+    );
+    assert!(written[&format!("{v}.lock")].is_empty());
 }

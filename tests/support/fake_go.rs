@@ -79,6 +79,14 @@ impl FakeRelease {
         }
     }
 
+    /// This release's tree as a toolchain for the module proxy fixture (`goproxy.rs`), for
+    /// this machine's platform.
+    pub fn toolchain(&self) -> super::goproxy::Toolchain {
+        let (os, arch) = platform();
+        super::goproxy::Toolchain::from_tar_gz(&self.version, os, arch, &self.bytes)
+            .expect("a fake release's own archive")
+    }
+
     /// This release's entry in a go.dev-shaped index.
     pub fn index_entry(&self) -> serde_json::Value {
         let (os, arch) = platform();

@@ -623,12 +623,51 @@ pub fn tiles_for_size(size: u64) -> Vec<(u32, u64, u64)> {
         for n in 0..count / TILE_WIDTH {
             tiles.push((level, n, TILE_WIDTH));
         }
-        if count % TILE_WIDTH > 0 {
+        if !count.is_multiple_of(TILE_WIDTH) {
             tiles.push((level, count / TILE_WIDTH, count % TILE_WIDTH));
         }
         level += 1;
     }
     tiles
+}
+
+/// The tiles x/mod's client (tileHashReader) reads to prove record `id` in a tree of `size`
+/// records: the tiles of the tree's complete subtrees, then the record's own tile and its
+/// parents up to the first tile already read.
+pub fn proof_tiles(size: u64, id: u64) -> Vec<String> {
+    assert!(id < size);
+    let h = TILE_HEIGHT as u64;
+    // x/mod's tileParent: tile (level, n) at this size, or None past the tree's end.
+    let tile_at = |level: u64, n: u64| -> Option<(u64, u64, u64)> {
+        let count = size >> (h * level);
+        (n * TILE_WIDTH < count).then(|| (level, n, (count - n * TILE_WIDTH).min(TILE_WIDTH)))
+    };
+    let mut tiles: Vec<(u64, u64, u64)> = Vec::new();
+    let mut lo = 0u64;
+    for height in (0..64).rev() {
+        if size & (1 << height) != 0 {
+            let level = height / h;
+            let first = (lo >> height) << (height % h); // index at the tile level
+            let t = tile_at(level, first / TILE_WIDTH).expect("a subtree inside the tree");
+            if !tiles.contains(&t) {
+                tiles.push(t);
+            }
+            lo += 1 << height;
+        }
+    }
+    let mut chain = Vec::new();
+    for k in 0.. {
+        let t = tile_at(k, id >> (h * (k + 1))).expect("the record's tiles end in a read one");
+        if tiles.contains(&t) {
+            break;
+        }
+        chain.push(t);
+    }
+    tiles.extend(chain.into_iter().rev());
+    tiles
+        .into_iter()
+        .map(|(level, n, w)| tile_path(level as i32, n, w))
+        .collect()
 }
 
 /// A checksum database's log: its records, in order. Tree heads, lookups and tiles are
@@ -777,10 +816,14 @@ impl SumDb {
     /// The answer to `/lookup/<path>@<version>` for record `id`: the id, the record, a blank
     /// line, the signed tree head.
     pub fn lookup(&self, id: u64, key: &SumKey) -> Vec<u8> {
+        self.lookup_with(id, &self.signed_tree(key))
+    }
+
+    fn lookup_with(&self, id: u64, signed_tree: &[u8]) -> Vec<u8> {
         let mut out = format!("{id}\n").into_bytes();
         out.extend_from_slice(&self.records[id as usize]);
         out.push(b'\n');
-        out.extend_from_slice(&self.signed_tree(key));
+        out.extend_from_slice(signed_tree);
         out
     }
 
@@ -811,14 +854,15 @@ impl SumDb {
     /// `tile/...`), signed by `key`.
     pub fn files(&self, key: &SumKey) -> BTreeMap<String, Vec<u8>> {
         let mut files = BTreeMap::new();
-        files.insert("latest".to_owned(), self.signed_tree(key));
+        let signed = self.signed_tree(key);
+        files.insert("latest".to_owned(), signed.clone());
         for (id, record) in self.records.iter().enumerate() {
             let first = record.split(|&b| b == b'\n').next().unwrap_or_default();
             let first = String::from_utf8_lossy(first);
             let mut words = first.split(' ');
             if let (Some(path), Some(version)) = (words.next(), words.next()) {
                 let lookup = format!("lookup/{path}@{version}");
-                files.insert(lookup, self.lookup(id as u64, key));
+                files.insert(lookup, self.lookup_with(id as u64, &signed));
             }
         }
         let levels = self.levels();
@@ -1041,6 +1085,57 @@ impl GoProxy {
             published: self.published.clone(),
             files,
         }
+    }
+
+    /// Hands every file to `add` as (`<base>/<path>`, bytes): with `base` "" and
+    /// `|p, b| server.add_file(&p, b)` a `TestServer` serves the proxy at its root (GOPROXY is
+    /// `server.url()`); with `base` "/mod" at `server.url_for("/mod")`.
+    pub fn for_each_file(&self, base: &str, mut add: impl FnMut(String, Vec<u8>)) {
+        let base = base.trim_end_matches('/');
+        for (path, bytes) in &self.files {
+            add(format!("{base}/{path}"), bytes.clone());
+        }
+    }
+
+    /// Writes what the go command keeps in its module cache after downloading toolchain
+    /// `version` (`go1.22.10` or a module version) through this proxy: under
+    /// `<gomodcache>/cache/download/`, the zip, its `.ziphash` (the record's `h1:`, no
+    /// newline), an empty `.lock`, and under `sumdb/<name>/` the lookup answer and exactly the
+    /// tiles Go's client reads to prove that record at this tree's size. Not the unpacked
+    /// `golang.org/toolchain@<v>/` folder, and not `$GOPATH/pkg/sumdb/<name>/latest` (that is
+    /// `files["sumdb/<name>/latest"]`). e2e/goproxy.sh compares it with a real go's cache.
+    pub fn write_modcache(&self, gomodcache: &Path, version: &str) -> io::Result<()> {
+        let p = self
+            .published
+            .iter()
+            .find(|p| p.version == version || p.module_version == version)
+            .unwrap_or_else(|| panic!("{version} is not in the proxy"));
+        let download = gomodcache.join("cache/download");
+        let mv = &p.module_version;
+        let mut out: Vec<(String, Vec<u8>)> = vec![
+            (
+                self.module_file(mv, "zip"),
+                self.files[&self.module_file(mv, "zip")].clone(),
+            ),
+            (self.module_file(mv, "ziphash"), p.h1.clone().into_bytes()),
+            (self.module_file(mv, "lock"), Vec::new()),
+        ];
+        let dir = self.sumdb_dir();
+        let lookup = format!("lookup/{MODULE}@{mv}");
+        if let Some(body) = self.files.get(&format!("{dir}/{lookup}")) {
+            out.push((format!("{dir}/{lookup}"), body.clone()));
+            for tile in proof_tiles(self.db.size(), p.record_id) {
+                let path = format!("{dir}/{tile}");
+                let bytes = self.files.get(&path).expect("a served tile").clone();
+                out.push((path, bytes));
+            }
+        }
+        for (path, bytes) in out {
+            let target = download.join(path);
+            std::fs::create_dir_all(target.parent().expect("a parent"))?;
+            std::fs::write(&target, bytes)?;
+        }
+        Ok(())
     }
 
     /// Writes the tree under `dir` (for a static file server).
