@@ -161,4 +161,61 @@ e2e_check "real go1.21.13 switches to go1.22.10 through the fixture proxy, GOSUM
 e2e_check "real go1.21.13 switches to go1.22.10 through the fixture proxy, GOSUMDB='<key>' (via /supported); go list -m -versions toolchain" \
   step_judge_through_proxy
 
+# ---- gopin from the same proxy and database -------------------------------------------------
+
+# gopin_goproxy HOME GOMODCACHE ARGS...: gopin with GOPIN_SOURCE=goproxy through the fixture,
+# the database through the proxy (key only, as Go was judged above).
+gopin_goproxy() {
+  local home=$1 modcache=$2
+  shift 2
+  e2e_env "$home" '' GOPIN_SOURCE=goproxy GOPROXY="$(e2e_url goproxy)" GOSUMDB="$(cat "$G/key")" \
+    GOMODCACHE="$modcache" -- "$E2E_BIN/gopin" "$@"
+}
+
+step_gopin_same_tree() {
+  local home=$G/gopin-home before asked ours theirs
+  before=$(wc -l <"$E2E_WORK/run/goproxy.log")
+  run gopin_goproxy "$home" "$G/gopin-empty-modcache" install 1.22.10
+  asked=$(requests_since "$before")
+  printf '# requests:\n%s\n' "$asked"
+  expect_contains "$asked" "200 /golang.org/toolchain/@v/$MV.zip" "gopin's requests"
+  expect_contains "$asked" "200 /sumdb/$NAME/lookup/golang.org/toolchain@$MV" "gopin's requests"
+  # gopin keeps the same tree head Go keeps.
+  cmp "$home/sumdb/$NAME/latest" "$G/through-proxy/gopath/pkg/sumdb/$NAME/latest" ||
+    fail "gopin's kept tree head differs from Go's"
+  # The same files with the same bytes as the tree the real go unpacked from the same zip.
+  local go_tree=$G/through-proxy/gopath/pkg/mod/golang.org/toolchain@$MV
+  ours=$(cd "$home/versions/go1.22.10" && find . -type f | sort)
+  theirs=$(cd "$go_tree" && find . -type f | sort)
+  expect_eq "$ours" "$theirs" "gopin's file list vs the real go's"
+  while read -r f; do
+    cmp -s "$home/versions/go1.22.10/$f" "$go_tree/$f" || fail "$f differs from the real go's"
+  done <<<"$theirs"
+  # Exec bits as the release archive has them (Go's module cache makes everything read-only).
+  while read -r f; do
+    [ -e "$G/trees/go1.22.10/go/$f" ] || continue
+    local a=no b=no
+    [ -x "$home/versions/go1.22.10/$f" ] && a=yes
+    [ -x "$G/trees/go1.22.10/go/$f" ] && b=yes
+    [ "$a" = "$b" ] || fail "$f: executable $a in gopin's tree, $b in the release archive"
+  done <<<"$theirs"
+  expect_eq "$(e2e_env "$home" '' -- "$home/versions/go1.22.10/bin/go" version)" \
+    "go version go1.22.10 linux/amd64" "gopin's go1.22.10"
+}
+
+step_gopin_reuses_gos_download() {
+  local home=$G/gopin-home-modcache before asked
+  before=$(wc -l <"$E2E_WORK/run/goproxy.log")
+  run gopin_goproxy "$home" "$G/through-proxy/gopath/pkg/mod" install 1.22.10
+  asked=$(requests_since "$before")
+  printf '# requests:\n%s\n' "$asked"
+  expect_not_contains "$asked" ".zip" "gopin's requests (the go command's download is reused)"
+  [ -x "$home/versions/go1.22.10/bin/go" ] || fail "not installed"
+}
+
+e2e_check "gopin installs go1.22.10 from the same proxy and database: the real go's files, bytes and tree head" \
+  step_gopin_same_tree
+e2e_check "gopin installs the toolchain the real go downloaded from its GOMODCACHE, with no zip request" \
+  step_gopin_reuses_gos_download
+
 e2e_summary
