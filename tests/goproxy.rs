@@ -429,6 +429,22 @@ fn a_toolchain_the_go_command_downloaded_is_installed_without_a_zip_request() {
         "{}",
         run.stderr
     );
+    // Whatever the source: with the default (index), whose index is unreachable here, the go
+    // command's download still installs, checked by the database.
+    let run = world
+        .scenario()
+        .env_remove("GOPIN_SOURCE")
+        .env("GOPIN_HOME", world.dir.path().join("home-index"))
+        .run(&["install", "1.22.10"]);
+    ok(&run);
+    assert!(
+        world
+            .dir
+            .path()
+            .join("home-index/versions/go1.22.10/bin/go")
+            .is_file()
+    );
+    assert_eq!(world.zip_requests(), 0);
     // Checked the same way: a changed cached zip is refused, and GOMODCACHE is left as it was.
     let other = FakeRelease::new("go1.22.10", 4, 1000);
     let changed = GoProxy::build(&[toolchain(&other)], &Options::default());

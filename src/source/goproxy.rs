@@ -5,8 +5,8 @@
 //! - `@v/list` gives the releases (every platform; filtered to this one);
 //! - the database's record for the version gives the `h1:` the zip must have; it is fetched
 //!   (and proven) before the zip, so a database that cannot vouch costs no download;
-//! - the zip comes from GOMODCACHE when the go command already downloaded it (never written
-//!   there), otherwise along the GOPROXY list with resume and retries into `downloads/`;
+//! - the zip comes along the GOPROXY list with resume and retries into `downloads/` (one the go
+//!   command already downloaded is used before any source: `modcache`);
 //! - the zip is unpacked on every core into the staging folder while its `h1:` is computed; a
 //!   mismatch is fatal (no other proxy or source is tried) and the zip is deleted.
 
@@ -75,20 +75,9 @@ impl Source for GoproxySource {
         let settings = GoSettings::read().map_err(Failure::Fatal)?;
         let module_version = module_version(version, &options.platform);
         let wanted = verified_hash(ctx, &settings, &module_version)?;
-        let (zip, cached) = match modcache_zip(&settings, &module_version) {
-            Some(zip) => {
-                output::info(format_args!(
-                    "using the go command's download {}",
-                    zip.display()
-                ));
-                (zip, true)
-            }
-            None => (
-                download_zip(ctx, &settings, &module_version, options)?,
-                false,
-            ),
-        };
-        unpack_checked(&zip, &module_version, staging, wanted.as_ref(), cached)
+        // (GOMODCACHE's zip, when there is one, was tried before any source.)
+        let zip = download_zip(ctx, &settings, &module_version, options)?;
+        unpack_checked(&zip, &module_version, staging, wanted.as_ref(), false)
     }
 }
 
@@ -140,7 +129,7 @@ pub fn unpack_checked(
 
 /// The database's `h1:` for the zip, proven; `None` only where Go's own rules skip the check
 /// (a single `file://` GOPROXY with GOSUMDB=off or a GONOSUMDB match), with a warning.
-fn verified_hash(
+pub(super) fn verified_hash(
     ctx: &Ctx,
     settings: &GoSettings,
     module_version: &str,
@@ -166,19 +155,6 @@ fn verified_hash(
             }
         }
     }
-}
-
-/// The go command's own download of this toolchain, if it has one (read, never written).
-fn modcache_zip(settings: &GoSettings, module_version: &str) -> Option<PathBuf> {
-    let cache = settings.gomodcache.value.as_ref()?;
-    let zip = cache
-        .join("cache/download")
-        .join(MODULE)
-        .join("@v")
-        .join(format!("{module_version}.zip"));
-    std::fs::metadata(&zip)
-        .is_ok_and(|m| m.is_file())
-        .then_some(zip)
 }
 
 /// Downloads the zip along the GOPROXY list into `downloads/`.

@@ -8,6 +8,7 @@
 
 pub mod goproxy;
 pub mod index;
+pub mod modcache;
 pub mod toolchain_module;
 
 use crate::ctx::Ctx;
@@ -173,6 +174,12 @@ pub fn has(ctx: &Ctx, version: &Version, platform: &Platform) -> Result<bool> {
 
 /// Fetches `version` into `staging` from the first source that has it.
 pub fn fetch(ctx: &Ctx, version: &Version, options: &Options, staging: &Path) -> Result<()> {
+    // Whatever the source, a toolchain the go command already downloaded comes first.
+    match modcache::try_install(ctx, version, options, staging) {
+        Some(Ok(())) => return Ok(()),
+        Some(Err(Failure::Fatal(e) | Failure::Unavailable(e))) => return Err(e),
+        None => {}
+    }
     first_answer(ctx, &format!("provide {version}"), |source| {
         source.fetch(ctx, version, options, staging)
     })
