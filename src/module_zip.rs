@@ -134,9 +134,12 @@ pub fn extract(
         }
     }
 
+    // Creating ten thousand files is mostly waiting on the file system, not the CPU: twice as
+    // many writers as cores keeps both busy (measured: bench/goproxy.sh).
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
-        .clamp(1, 8);
+        .saturating_mul(2)
+        .clamp(2, 16);
     let files = &plan.files;
     let archive = &plan.archive;
     let results: Vec<Result<Digests, ArchiveError>> = std::thread::scope(|scope| {
