@@ -134,12 +134,11 @@ pub fn extract(
         }
     }
 
-    // Creating ten thousand files is mostly waiting on the file system, not the CPU: twice as
-    // many writers as cores keeps both busy (measured: bench/goproxy.sh).
+    // One writer per core: more showed no clear gain here, where creating the files (kernel
+    // work on the file system) dominates (bench/goproxy.sh, BENCHMARKS.md).
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
-        .saturating_mul(2)
-        .clamp(2, 16);
+        .clamp(1, 8);
     let files = &plan.files;
     let archive = &plan.archive;
     let results: Vec<Result<Digests, ArchiveError>> = std::thread::scope(|scope| {
