@@ -8,6 +8,7 @@
 //! counts (asdf's fallbacks), and a fuzzy spec keeps the newest installed match, which is what
 //! it selects.
 
+use gopin_shim::small_file;
 use gopin_shim::version_file;
 use gopin_shim::{Spec, Version, gomod};
 use std::path::{Path, PathBuf};
@@ -67,20 +68,15 @@ pub fn scan(
 
 /// The versions one file selects.
 fn file_uses(path: &Path, name: &str, installed: &[Version]) -> Result<Vec<Version>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file".to_owned());
-    }
-    let limit = if name.starts_with('.') {
-        64 << 10
+    // The one reader of version files: regular files only, opened without blocking, capped.
+    let cap = if name.starts_with('.') {
+        small_file::SPEC_FILE_CAP
     } else {
-        16 << 20
+        small_file::MOD_FILE_CAP
     };
-    if meta.len() > limit {
-        return Err(format!("larger than {} KiB", limit >> 10));
-    }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&bytes);
+    let text = small_file::read(path, cap)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "not a file".to_owned())?;
     Ok(match name {
         ".go-version" => match version_file::parse_go_version(&text) {
             Ok(found) => resolve(&found.spec, installed).into_iter().collect(),

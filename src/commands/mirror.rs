@@ -136,8 +136,10 @@ fn copy_verified(ctx: &Ctx, expected: &Expected, dir: &Path) -> Result<()> {
 /// release first as go.dev lists them. Returns how many files it lists.
 fn write_index(dir: &Path, new: Vec<Release>) -> Result<usize> {
     let path = dir.join("index.json");
-    let mut releases: Vec<Release> = match std::fs::read(&path) {
-        Ok(bytes) => {
+    // Read back like any index: a regular file, at most the index cap.
+    let existing = gopin_shim::small_file::read_bytes(&path, crate::document::MAX_BYTES);
+    let mut releases: Vec<Release> = match existing {
+        Ok(Some(bytes)) => {
             Index::parse(&bytes)
                 .map_err(|e| {
                     user(
@@ -148,8 +150,8 @@ fn write_index(dir: &Path, new: Vec<Release>) -> Result<usize> {
                 })?
                 .releases
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Ok(None) => Vec::new(),
+        Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
     };
     for release in new {
         match releases.iter_mut().find(|r| r.version == release.version) {

@@ -89,11 +89,8 @@ fn remove_unused(args: &Args, ctx: &Ctx) -> Result<()> {
         args.keep_for.iter().map(|dir| here.join(dir)).collect()
     };
     let mut uses: Vec<unused::Use> = Vec::new();
-    let default_text = std::fs::read_to_string(ctx.root.default_file()).ok();
-    if let Some(found) = default_text
-        .as_deref()
-        .and_then(|t| gopin_shim::version_file::parse_go_version(t).ok())
-        && let Some(version) = unused::resolve(&found.spec, &installed)
+    if let Ok(Some(spec)) = gopin_shim::select::read_default(&ctx.root)
+        && let Some(version) = unused::resolve(&spec, &installed)
     {
         uses.push(unused::Use {
             version,

@@ -181,12 +181,8 @@ fn refuse_variables(source: Source, reason: &str) -> Result<()> {
 }
 
 fn read(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        user(Report::new(format!(
-            "cannot read {}: {e}",
-            quote::escape(&path.display().to_string())
-        )))
-    })?;
+    // The pin was read by selection already; read it again the same bounded way.
+    let bytes = read_pin(path)?;
     String::from_utf8(bytes).map_err(|_| {
         user(
             Report::new(format!(
@@ -240,8 +236,7 @@ fn write(path: &Path, old: &[u8], new: &[u8]) -> Result<()> {
                 .map_err(cannot_write)?;
             file.sync_all().map_err(cannot_write)?;
         }
-        let now = std::fs::read(&real)
-            .map_err(|e| user(Report::new(format!("cannot read {shown}: {e}"))))?;
+        let now = read_pin(&real)?;
         if now != old {
             return Err(user(
                 Report::new(format!(
@@ -257,4 +252,16 @@ fn write(path: &Path, old: &[u8], new: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A pin file's bytes through the one reader of version files (regular, capped, non-blocking).
+fn read_pin(path: &Path) -> Result<Vec<u8>> {
+    let shown = quote::escape(&path.display().to_string()).into_owned();
+    match gopin_shim::small_file::read_bytes(path, gopin_shim::small_file::MOD_FILE_CAP) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(user(Report::new(format!(
+            "cannot read {shown}: it is gone"
+        )))),
+        Err(e) => Err(user(Report::new(format!("cannot read {shown}: {e}")))),
+    }
 }
