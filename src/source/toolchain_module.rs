@@ -54,6 +54,31 @@ pub fn releases_for(list: &str, platform: &Platform) -> Vec<Version> {
     found
 }
 
+/// Whether a release was built by cmd/distpack, whose module form is exactly its archive
+/// rewritten ([`module_form_name`]): go1.21.0 and later. Older modules on the proxy were
+/// backfilled from other builds, so their archives cannot be compared with the database.
+pub fn built_by_distpack(version: &Version) -> bool {
+    let first = Version::parse_toolchain("go1.21.0").expect("a valid version");
+    version.go_cmp(&first) != std::cmp::Ordering::Less
+}
+
+/// The zip name that a file of a release archive has in the module form, as cmd/distpack makes
+/// it, or `None` when the module form leaves it out. `relative` is the name below the archive's
+/// `go/` folder (`src/go.mod`); the module form drops the top-level `api/`, `doc/`, `misc/` and
+/// `test/` folders, renames every `go.mod` to `_go.mod` (a module may not hold other modules)
+/// and puts `golang.org/toolchain@<module version>/` in front.
+pub fn module_form_name(module_version: &str, relative: &str) -> Option<String> {
+    let top = relative.split('/').next().unwrap_or("");
+    if relative.len() > top.len() && matches!(top, "api" | "doc" | "misc" | "test") {
+        return None;
+    }
+    let renamed = match relative.strip_suffix("go.mod") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("{dir}_go.mod"),
+        _ => relative.to_owned(),
+    };
+    Some(format!("{MODULE}@{module_version}/{renamed}"))
+}
+
 /// The file name a downloaded module zip is kept under in `downloads/` (one plain name).
 pub fn zip_file_name(module_version: &str) -> String {
     format!("golang.org-toolchain@{module_version}.zip")
@@ -111,6 +136,44 @@ mod tests {
             let want = want.map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()));
             assert_eq!(got, want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn module_form_of_release_files() {
+        let mv = "v0.0.1-go1.22.10.linux-amd64";
+        let p = "golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64/";
+        let rows: &[(&str, Option<&str>)] = &[
+            ("VERSION", Some("VERSION")),
+            ("bin/go", Some("bin/go")),
+            ("go.mod", Some("_go.mod")),
+            ("src/go.mod", Some("src/_go.mod")),
+            ("src/cmd/go.mod", Some("src/cmd/_go.mod")),
+            ("src/go.mod.txt", Some("src/go.mod.txt")),
+            ("src/notgo.mod", Some("src/notgo.mod")),
+            ("src/cmd/go/testdata/x_go.mod", Some("src/cmd/go/testdata/x_go.mod")),
+            ("api/go1.txt", None),
+            ("doc/go_spec.html", None),
+            ("misc/wasm/go_js_wasm_exec", None),
+            ("test/fixedbugs/go.mod", None),
+            ("test/a/b/c.go", None),
+            // Only the top-level folders go, and only as folders.
+            ("src/test/x.go", Some("src/test/x.go")),
+            ("src/cmd/api/main.go", Some("src/cmd/api/main.go")),
+            ("api", Some("api")),
+            ("apis/x", Some("apis/x")),
+            ("lib/time/zoneinfo.zip", Some("lib/time/zoneinfo.zip")),
+        ];
+        for (relative, want) in rows {
+            let got = module_form_name(mv, relative);
+            assert_eq!(got, want.map(|w| format!("{p}{w}")), "{relative}");
+        }
+        let distpack = |name: &str| built_by_distpack(&v(name));
+        assert!(distpack("go1.21.0"));
+        assert!(distpack("go1.22.10"));
+        assert!(distpack("go1.23rc1"));
+        assert!(!distpack("go1.21rc2"));
+        assert!(!distpack("go1.20.14"));
+        assert!(!distpack("go1.9"));
     }
 
     #[test]
