@@ -11,6 +11,7 @@
 //! The rules live in one pure function, [`entry_target`], shared by both formats; the
 //! extractors add the checks that need an entry's type and mode.
 
+use crate::form_hash::FormHasher;
 use std::cell::Cell;
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
@@ -234,10 +235,22 @@ pub fn entry_target_under(name: &str, top: &[&str]) -> Result<Option<PathBuf>, &
 ///
 /// A refused or broken archive leaves whatever was written before the bad entry in `dest`
 /// (a stream cannot be checked ahead); the caller discards the staging folder.
+#[cfg(test)]
 pub fn extract_tar_gz(
     reader: impl Read,
     dest: &Path,
     limits: &Limits,
+) -> Result<Stats, ArchiveError> {
+    extract_tar_gz_hashing(reader, dest, limits, None)
+}
+
+/// [`extract_tar_gz`], handing each file's bytes to `hasher` as they are written (the
+/// module-form `h1:` of a release archive, computed in the same pass).
+pub fn extract_tar_gz_hashing(
+    reader: impl Read,
+    dest: &Path,
+    limits: &Limits,
+    hasher: Option<&mut FormHasher>,
 ) -> Result<Stats, ArchiveError> {
     let meter = Rc::new(Meter::default());
     let gzip = flate2::bufread::GzDecoder::new(BufReader::with_capacity(READ_BUFFER, reader));
@@ -245,7 +258,7 @@ pub fn extract_tar_gz(
         inner: gzip,
         meter: Rc::clone(&meter),
     });
-    let mut out = Output::new(dest);
+    let mut out = Output::new(dest, hasher);
     let mut count: u64 = 0;
     let mut declared: u64 = 0;
     let mut saw_go = false;
@@ -366,7 +379,18 @@ pub fn extract_tar_gz(
 /// against `limits`, before anything is written, so a refused zip leaves `dest` empty. Each
 /// file's decompressed data must match its declared size, so a lying size cannot get around
 /// the limits.
+#[cfg(test)]
 pub fn extract_zip(file: &Path, dest: &Path, limits: &Limits) -> Result<Stats, ArchiveError> {
+    extract_zip_hashing(file, dest, limits, None)
+}
+
+/// [`extract_zip`], handing each file's bytes to `hasher` as they are written.
+pub fn extract_zip_hashing(
+    file: &Path,
+    dest: &Path,
+    limits: &Limits,
+    hasher: Option<&mut FormHasher>,
+) -> Result<Stats, ArchiveError> {
     struct Planned {
         index: usize,
         name: String,
@@ -428,7 +452,7 @@ pub fn extract_zip(file: &Path, dest: &Path, limits: &Limits) -> Result<Stats, A
         return Err(ArchiveError::NoGoFolder);
     }
 
-    let mut out = Output::new(dest);
+    let mut out = Output::new(dest, hasher);
     for item in plan {
         let Some(relative) = item.target else {
             continue; // the go/ folder itself: `dest`
@@ -485,6 +509,8 @@ pub(crate) fn zip_error(error: zip::result::ZipError) -> ArchiveError {
 /// creating files with `create_new` keeps it that way even for a duplicate entry.
 struct Output<'a> {
     dest: &'a Path,
+    /// Sees every file's bytes after they are written, when the caller wants a hash.
+    hasher: Option<&'a mut FormHasher>,
     /// Folders (relative to `dest`) known to exist: each is created once, with no stat call
     /// per file to find out.
     made: HashSet<PathBuf>,
@@ -493,9 +519,10 @@ struct Output<'a> {
 }
 
 impl<'a> Output<'a> {
-    fn new(dest: &'a Path) -> Output<'a> {
+    fn new(dest: &'a Path, hasher: Option<&'a mut FormHasher>) -> Output<'a> {
         Output {
             dest,
+            hasher,
             made: HashSet::new(),
             stats: Stats::default(),
             buffer: Vec::new(),
@@ -557,6 +584,10 @@ impl<'a> Output<'a> {
         if self.buffer.is_empty() {
             self.buffer = vec![0; COPY_BUFFER];
         }
+        let hashing = match self.hasher.as_deref_mut() {
+            Some(hasher) => hasher.begin(&slash_separated(relative)),
+            None => false,
+        };
         let mut left = size;
         while left > 0 {
             let want = left.min(self.buffer.len() as u64) as usize;
@@ -570,12 +601,28 @@ impl<'a> Output<'a> {
             if let Err(source) = file.write_all(&self.buffer[..n]) {
                 return Err(ArchiveError::Write { path, source });
             }
+            if hashing && let Some(hasher) = self.hasher.as_deref_mut() {
+                // The written buffer goes to the hashing thread; another comes back.
+                self.buffer = hasher.data(std::mem::take(&mut self.buffer), n);
+            }
             left -= n as u64;
+        }
+        if hashing && let Some(hasher) = self.hasher.as_deref_mut() {
+            hasher.end();
         }
         self.stats.files += 1;
         self.stats.bytes += size;
         Ok(())
     }
+}
+
+/// A checked relative path as archive names spell it (`src/go.mod`, also on Windows).
+fn slash_separated(relative: &Path) -> String {
+    let parts: Vec<_> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
 }
 
 #[cfg(unix)]

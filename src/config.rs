@@ -32,6 +32,29 @@ pub struct Config {
     pub sources: Vec<crate::source::Kind>,
     /// `GOPIN_VULNDB_URL`: the Go vulnerability database (v1 schema), tried in order.
     pub vulndb_urls: Vec<String>,
+    /// `GOPIN_SUMDB_CHECK`: whether archives from the index are cross-checked against Go's
+    /// checksum database.
+    pub sumdb_check: SumdbCheck,
+}
+
+/// `GOPIN_SUMDB_CHECK` (README: "The cross-check").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SumdbCheck {
+    /// Check when the database answers; otherwise install on the SHA-256 with one warning.
+    Auto,
+    /// Fail when the check cannot be made.
+    Require,
+    Off,
+}
+
+impl SumdbCheck {
+    pub fn name(self) -> &'static str {
+        match self {
+            SumdbCheck::Auto => "auto",
+            SumdbCheck::Require => "require",
+            SumdbCheck::Off => "off",
+        }
+    }
 }
 
 impl Config {
@@ -51,6 +74,7 @@ impl Config {
             retries: number(get, "GOPIN_RETRIES", 4)?,
             sources: sources(get)?,
             vulndb_urls: url_list(get, "GOPIN_VULNDB_URL", DEFAULT_VULNDB_URL)?,
+            sumdb_check: sumdb_check(get)?,
         })
     }
 }
@@ -133,6 +157,20 @@ fn sources(get: &dyn Fn(&str) -> Option<String>) -> Result<Vec<crate::source::Ki
     Ok(kinds)
 }
 
+fn sumdb_check(get: &dyn Fn(&str) -> Option<String>) -> Result<SumdbCheck> {
+    match get("GOPIN_SUMDB_CHECK").as_deref().map(str::trim) {
+        None | Some("auto") => Ok(SumdbCheck::Auto),
+        Some("require") => Ok(SumdbCheck::Require),
+        Some("off") => Ok(SumdbCheck::Off),
+        Some(other) => Err(bad_variable(
+            "GOPIN_SUMDB_CHECK",
+            other,
+            "expected auto, require or off",
+            "`export GOPIN_SUMDB_CHECK=auto`, or unset it".to_owned(),
+        )),
+    }
+}
+
 fn number(get: &dyn Fn(&str) -> Option<String>, var: &str, default: u32) -> Result<u32> {
     match get(var) {
         None => Ok(default),
@@ -175,6 +213,19 @@ mod tests {
         Config::from_lookup(&move |key| {
             pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
         })
+    }
+
+    #[test]
+    fn sumdb_check_values() {
+        let check = |v: &str| config(&[("GOPIN_SUMDB_CHECK", v)]).map(|c| c.sumdb_check);
+        assert_eq!(config(&[]).unwrap().sumdb_check, SumdbCheck::Auto);
+        assert_eq!(check("auto").unwrap(), SumdbCheck::Auto);
+        assert_eq!(check("require").unwrap(), SumdbCheck::Require);
+        assert_eq!(check(" off ").unwrap(), SumdbCheck::Off);
+        for bad in ["on", "1", "REQUIRE", "require,off"] {
+            let error = format!("{:#}", check(bad).unwrap_err());
+            assert!(error.contains("GOPIN_SUMDB_CHECK"), "{bad}: {error}");
+        }
     }
 
     #[test]

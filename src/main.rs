@@ -12,6 +12,7 @@ mod document;
 mod download;
 mod error;
 mod file_name;
+mod form_hash;
 mod gosettings;
 mod http;
 mod index;
@@ -31,6 +32,7 @@ mod sumdb;
 mod system_go;
 mod toolchain;
 mod unused;
+mod verification;
 mod vulndb;
 
 use clap::Parser;

@@ -75,6 +75,8 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         .with_context(|| format!("cannot create {}", ctx.root.versions().display()))?;
     symlink(&dir, &target)
         .with_context(|| format!("cannot link {} to {}", target.display(), dir.display()))?;
+    // gopin verified nothing of a linked tree: no earlier install's record may speak for it.
+    crate::verification::Verification::forget(&ctx.root, &version.to_string());
     output::info(format_args!("linked {version} -> {}", dir.display()));
     crate::shims::refresh(ctx)?;
     Ok(())

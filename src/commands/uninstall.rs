@@ -178,6 +178,7 @@ fn remove(ctx: &Ctx, version: &Version) -> Result<()> {
         std::fs::remove_dir_all(&trash)
     };
     removed.with_context(|| format!("cannot delete {}", trash.display()))?;
+    crate::verification::Verification::forget(&ctx.root, &name);
     output::info(format_args!("removed {name}"));
     Ok(())
 }

@@ -57,6 +57,14 @@ fn go_behaviour(ctx: &Ctx, active: &toolchain::Active) -> Vec<String> {
         goroot.join("bin/go").display(),
         goroot.display()
     ));
+    if let Some(version) = active.version() {
+        let verified = crate::verification::Verification::read(&ctx.root, &version.to_string())
+            .map_or_else(
+                || "no record (installed by an older gopin, or linked)".to_owned(),
+                |record| record.to_string(),
+            );
+        lines.push(format!("      verified: {verified}"));
+    }
     match std::env::var("GOTOOLCHAIN").ok().filter(|v| !v.is_empty()) {
         None => {
             lines.push(

@@ -4,6 +4,7 @@
 use super::{Check, Status, go_output};
 use crate::ctx::Ctx;
 use crate::toolchain::{self, Active};
+use crate::verification::Verification;
 use gopin_shim::gomod;
 use gopin_shim::small_file;
 use gopin_shim::{Choice, SelectError, Source, Trace, Version};
@@ -48,6 +49,9 @@ pub fn check(ctx: &Ctx, checks: &mut Vec<Check>) -> Option<Active> {
     ));
     if let Choice::Version(version) = &active.chosen.choice {
         checks.push(installed(version, active.goroot.as_deref()));
+        if active.goroot.is_some() {
+            checks.push(verified(ctx, version));
+        }
         if let Some(check) = older_than_module(&active, version) {
             checks.push(check);
         }
@@ -122,6 +126,50 @@ fn installed(version: &Version, goroot: Option<&Path>) -> Check {
         format!("{version} is installed and runs"),
     )
     .evidence(says.unwrap_or_default())
+}
+
+/// What the installed version was verified against when gopin installed it.
+fn verified(ctx: &Ctx, version: &Version) -> Check {
+    let id = "selection.verified";
+    match Verification::read(&ctx.root, &version.to_string()) {
+        Some(record @ Verification::Database { .. }) => {
+            Check::new(GROUP, id, Status::Pass, format!("{version} was {record}"))
+        }
+        Some(Verification::Sha256 { why }) => Check::new(
+            GROUP,
+            id,
+            Status::Info,
+            format!("{version} was verified by its SHA-256 alone, not by Go's checksum database"),
+        )
+        .evidence(why)
+        .hint(format!(
+            "for a release since go1.21.0, `gopin install --force {}` with the checksum database \
+             reachable checks it",
+            version.shell_arg()
+        )),
+        Some(Verification::Unchecked { why }) => Check::new(
+            GROUP,
+            id,
+            Status::Warn,
+            format!("{version} was installed without any check"),
+        )
+        .evidence(why)
+        .hint(format!(
+            "reinstall it with the checksum database on: `gopin install --force {}`",
+            version.shell_arg()
+        )),
+        None => Check::new(
+            GROUP,
+            id,
+            Status::Info,
+            format!("gopin kept no record of what {version} was verified against"),
+        )
+        .evidence("installed by an older gopin, or registered with `gopin link`")
+        .hint(format!(
+            "`gopin install --force {}` installs it again, checked",
+            version.shell_arg()
+        )),
+    }
 }
 
 /// A `.go-version` or `.tool-versions` choosing an older Go than the governing go.mod/go.work

@@ -8,6 +8,7 @@
 //! source is in use: GOSUMDB=off is common for private modules, and the index never reads it.
 
 use super::{Check, Status};
+use crate::config::SumdbCheck;
 use crate::ctx::Ctx;
 use crate::gosettings::{Checking, GoSettings, Proxy, SumdbConfig, TOOLCHAIN_ORIGIN};
 use crate::source::Kind;
@@ -81,6 +82,23 @@ fn order(ctx: &Ctx) -> Check {
     let mut check = Check::new(GROUP, "sources.order", Status::Info, summary);
     for (n, kind) in kinds.iter().enumerate() {
         check = check.evidence(format!("{}. {}", n + 1, kind.describe(ctx)));
+    }
+    if kinds.contains(&Kind::Index) {
+        let mode = ctx.config.sumdb_check;
+        let set = std::env::var("GOPIN_SUMDB_CHECK").is_ok_and(|v| !v.is_empty());
+        check = check.evidence(match mode {
+            SumdbCheck::Off => format!(
+                "archives from the index are trusted on the index's SHA-256 alone \
+                 (GOPIN_SUMDB_CHECK={})",
+                mode.name()
+            ),
+            _ => format!(
+                "archives from the index (go1.21.0 and later) are cross-checked against Go's \
+                 checksum database (GOPIN_SUMDB_CHECK={}{})",
+                mode.name(),
+                if set { "" } else { ", the default" }
+            ),
+        });
     }
     if !kinds.contains(&Kind::Goproxy) {
         check = check.evidence(

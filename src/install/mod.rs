@@ -9,15 +9,19 @@ mod stream;
 
 pub use stream::StreamExtractor;
 
-use crate::archive::{self, ArchiveError, Format, Limits, Stats};
+use crate::archive::{self, ArchiveError, Format, Limits};
 use crate::ctx::Ctx;
+use crate::dirhash::H1;
 use crate::download;
 use crate::error::user;
+use crate::form_hash::FormHasher;
 use crate::lock::Lock;
 use crate::output;
 use crate::pause;
 use crate::platform::Platform;
 use crate::progress::Style;
+use crate::source::Failure;
+use crate::source::cross_check::CrossCheck;
 use anyhow::{Context, Result};
 use gopin_shim::{Report, Version};
 use std::path::{Path, PathBuf};
@@ -64,12 +68,14 @@ pub fn install(ctx: &Ctx, version: &Version, options: &Options) -> Result<Outcom
     remove_leftovers(ctx, &name);
 
     let staging = staging_dir(ctx, &name);
-    crate::source::fetch(ctx, version, options, &staging)?;
+    let verification = crate::source::fetch(ctx, version, options, &staging)?;
     make_visible(ctx, &staging, version, options.force)?;
+    verification.keep(&ctx.root, &name);
     installed(ctx, version)
 }
 
-/// Installs from a local archive, verified against `sha256` (from the index or the user).
+/// Installs from a local archive, verified against `sha256` (from the index or the user) and
+/// cross-checked against Go's checksum database as a download from the index would be.
 pub fn install_archive(
     ctx: &Ctx,
     file: &Path,
@@ -87,6 +93,12 @@ pub fn install_archive(
         return Ok(Outcome::AlreadyInstalled);
     }
     remove_leftovers(ctx, &name);
+    let platform = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(platform_of_archive)
+        .unwrap_or_else(|| ctx.platform.clone());
+    let check = CrossCheck::begin(ctx, version, &platform).map_err(Failure::into_error)?;
     let computed =
         download::sha256_file(file).with_context(|| format!("cannot read {}", file.display()))?;
     if computed != sha256.to_ascii_lowercase() {
@@ -99,9 +111,28 @@ pub fn install_archive(
     }
     let format = archive_format(&file.to_string_lossy())?;
     let staging = staging_dir(ctx, &name);
-    unpack_file(format, file, &staging)?;
+    let unpacked = unpack_file(format, file, &staging, check.form())?;
+    let verification = match check.finish(ctx, unpacked.form_h1, None) {
+        Ok(verification) => verification,
+        Err(failure) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(failure.into_error());
+        }
+    };
     make_visible(ctx, &staging, version, force)?;
+    verification.keep(&ctx.root, &name);
     installed(ctx, version)
+}
+
+/// PURE: the platform a release archive's name gives (`go1.22.10.linux-amd64.tar.gz`).
+fn platform_of_archive(name: &str) -> Option<Platform> {
+    let stem = name
+        .strip_suffix(".tar.gz")
+        .or_else(|| name.strip_suffix(".zip"))?;
+    let (_, platform) = stem.rsplit_once('.')?;
+    let (os, arch) = platform.split_once('-')?;
+    let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    (plain(os) && plain(arch)).then(|| Platform::new(os, arch))
 }
 
 /// Announces a new install and gives it its `goX.Y.Z` shim.
@@ -195,25 +226,55 @@ pub fn abandoned_folders(ctx: &Ctx) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Unpacks an archive file into a fresh staging folder.
-pub(crate) fn unpack_file(format: Format, file: &Path, staging: &Path) -> Result<Stats> {
+/// An unpacked archive: the `h1:` of its module form, when one was asked for.
+pub(crate) struct Unpacked {
+    pub form_h1: Option<H1>,
+}
+
+/// Unpacks an archive file into a fresh staging folder; with `form` (a module version),
+/// computes the `h1:` of the archive's module form in the same pass.
+pub(crate) fn unpack_file(
+    format: Format,
+    file: &Path,
+    staging: &Path,
+    form: Option<&str>,
+) -> Result<Unpacked> {
     fresh_dir(staging)?;
+    let mut hasher = form.map(FormHasher::new);
     let result = match format {
         Format::TarGz => std::fs::File::open(file)
             .map_err(ArchiveError::Read)
             .and_then(|f| {
-                archive::extract_tar_gz(
+                archive::extract_tar_gz_hashing(
                     std::io::BufReader::with_capacity(1 << 20, f),
                     staging,
                     &Limits::default(),
+                    hasher.as_mut(),
                 )
             }),
-        Format::Zip => archive::extract_zip(file, staging, &Limits::default()),
+        Format::Zip => {
+            archive::extract_zip_hashing(file, staging, &Limits::default(), hasher.as_mut())
+        }
     };
-    result.map_err(|e| {
-        let _ = std::fs::remove_dir_all(staging);
-        unpack_error(e, &file.display().to_string(), staging)
-    })
+    result
+        .and_then(|_stats| {
+            Ok(Unpacked {
+                form_h1: finish_hash(hasher)?,
+            })
+        })
+        .map_err(|e| {
+            let _ = std::fs::remove_dir_all(staging);
+            unpack_error(e, &file.display().to_string(), staging)
+        })
+}
+
+/// The module form's `h1:`, when one was being computed. Its only failure is a name no `h1:`
+/// can cover (a newline), which the archive's guards refuse first.
+pub(crate) fn finish_hash(hasher: Option<FormHasher>) -> Result<Option<H1>, ArchiveError> {
+    hasher
+        .map(FormHasher::finish)
+        .transpose()
+        .map_err(|e| ArchiveError::Read(std::io::Error::other(e.to_string())))
 }
 
 /// An extraction failure as a person should read it: a full disk is not a hostile archive.

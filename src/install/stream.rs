@@ -1,9 +1,10 @@
 //! Unpacking a `.tar.gz` on a second thread while it downloads: the download thread hashes and
 //! writes the partial file, the extractor inflates and writes the tree, so the two overlap.
 
-use super::{fresh_dir, unpack_error};
-use crate::archive::{self, ArchiveError, Limits, Stats};
+use super::{Unpacked, finish_hash, fresh_dir, unpack_error};
+use crate::archive::{self, ArchiveError, Limits};
 use crate::download::Consumer;
+use crate::form_hash::FormHasher;
 use anyhow::{Result, anyhow};
 use std::io::Read;
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ use std::thread::JoinHandle;
 const PIPE_DEPTH: usize = 32;
 
 /// The extractor thread and its result.
-type Extraction = JoinHandle<Result<Stats, ArchiveError>>;
+type Extraction = JoinHandle<Result<Unpacked, ArchiveError>>;
 
 /// Unpacks a `.tar.gz` on a second thread while it downloads: the download thread hashes and
 /// writes the partial file, the extractor inflates and writes the tree, so the two overlap.
@@ -22,26 +23,31 @@ pub struct StreamExtractor {
     staging: PathBuf,
     /// The archive's file name, for messages.
     archive: String,
+    /// The module version whose form's `h1:` is computed in the same pass, if any.
+    form: Option<String>,
     running: Option<(SyncSender<Vec<u8>>, Extraction)>,
     /// The extractor's outcome when it stopped before the last byte: the end of the tar came
     /// before the gzip trailer, or it refused what it read. A refusal is reported only once the
     /// checksum has matched: on bytes that fail it, the mismatch is the truth (and leads to a
     /// fresh download or the next mirror), not a hostile archive.
-    ended: Option<Result<Stats, ArchiveError>>,
+    ended: Option<Result<Unpacked, ArchiveError>>,
 }
 
 impl StreamExtractor {
-    pub fn new(staging: PathBuf, archive: &str) -> StreamExtractor {
+    /// With `form` (a module version), the archive's module-form `h1:` is computed as it
+    /// unpacks (README: "The cross-check").
+    pub fn new(staging: PathBuf, archive: &str, form: Option<&str>) -> StreamExtractor {
         StreamExtractor {
             staging,
             archive: archive.to_owned(),
+            form: form.map(str::to_owned),
             running: None,
             ended: None,
         }
     }
 
     /// The stream is complete and verified: wait for the extractor and return its result.
-    pub fn finish(mut self) -> Result<Stats> {
+    pub(crate) fn finish(mut self) -> Result<Unpacked> {
         if let Some(ended) = self.ended.take() {
             return ended.map_err(|e| {
                 let _ = std::fs::remove_dir_all(&self.staging);
@@ -69,8 +75,17 @@ impl Consumer for StreamExtractor {
         fresh_dir(&self.staging)?;
         let (sender, receiver) = sync_channel(PIPE_DEPTH);
         let staging = self.staging.clone();
+        let mut hasher = self.form.as_deref().map(FormHasher::new);
         let handle = std::thread::spawn(move || {
-            archive::extract_tar_gz(ChannelReader::new(receiver), &staging, &Limits::default())
+            archive::extract_tar_gz_hashing(
+                ChannelReader::new(receiver),
+                &staging,
+                &Limits::default(),
+                hasher.as_mut(),
+            )?;
+            Ok(Unpacked {
+                form_h1: finish_hash(hasher)?,
+            })
         });
         self.running = Some((sender, handle));
         Ok(())

@@ -25,6 +25,7 @@ use crate::platform::Platform;
 use crate::progress::Progress;
 use crate::sumdb::client::Client;
 use crate::sumdb::database::Database;
+use crate::verification::Verification;
 use gopin_shim::{Report, Version};
 use std::path::{Path, PathBuf};
 
@@ -71,25 +72,30 @@ impl Source for GoproxySource {
         version: &Version,
         options: &Options,
         staging: &Path,
-    ) -> Result<(), Failure> {
+    ) -> Result<Verification, Failure> {
         let settings = GoSettings::read().map_err(Failure::Fatal)?;
         let module_version = module_version(version, &options.platform);
         let wanted = verified_hash(ctx, &settings, &module_version)?;
         // (GOMODCACHE's zip, when there is one, was tried before any source.)
         let zip = download_zip(ctx, &settings, &module_version, options)?;
-        unpack_checked(&zip, &module_version, staging, wanted.as_ref(), false)
+        unpack_checked(&zip, &module_version, staging, wanted, false)
     }
 }
 
-/// Unpacks the zip into `staging` and compares its `h1:` with the database's; a mismatch
-/// removes the downloaded zip (never one in GOMODCACHE) and ends everything.
+/// Unpacks the zip into `staging` and compares its `h1:` with the database's (`wanted`, as
+/// [`verified_hash`] found it); a mismatch removes the downloaded zip (never one in
+/// GOMODCACHE) and ends everything. Returns `wanted`, now true of the unpacked tree.
 pub fn unpack_checked(
     zip: &Path,
     module_version: &str,
     staging: &Path,
-    wanted: Option<&crate::dirhash::H1>,
+    verification: Verification,
     in_modcache: bool,
-) -> Result<(), Failure> {
+) -> Result<Verification, Failure> {
+    let wanted = match &verification {
+        Verification::Database { h1, .. } => Some(h1),
+        _ => None,
+    };
     crate::install::fresh_dir(staging)?;
     let unpacked =
         module_zip::extract(zip, module_version, staging, &Limits::default()).map_err(|e| {
@@ -124,28 +130,37 @@ pub fn unpack_checked(
             unpacked.h1, unpacked.stats.files
         ));
     }
-    Ok(())
+    Ok(verification)
 }
 
-/// The database's `h1:` for the zip, proven; `None` only where Go's own rules skip the check
-/// (a single `file://` GOPROXY with GOSUMDB=off or a GONOSUMDB match), with a warning.
+/// The database's `h1:` for the zip, proven (a [`Verification::Database`]), or
+/// [`Verification::Unchecked`] only where Go's own rules skip the check (a single `file://`
+/// GOPROXY with GOSUMDB=off or a GONOSUMDB match), with a warning.
 pub(super) fn verified_hash(
     ctx: &Ctx,
     settings: &GoSettings,
     module_version: &str,
-) -> Result<Option<crate::dirhash::H1>, Failure> {
+) -> Result<Verification, Failure> {
     match settings.toolchain_checking().map_err(Failure::Fatal)? {
         Checking::Unchecked { why } => {
             output::warn(format_args!(
                 "installing {MODULE}@{module_version} without the checksum database ({why})"
             ));
-            Ok(None)
+            Ok(Verification::Unchecked { why })
         }
         Checking::Database(config) => {
             let database = Database::new(&config, &settings.goproxy.value);
             let client = Client::new(ctx, database, settings.gomodcache.value.as_deref());
-            match client.lookup(MODULE, module_version) {
-                Ok(hashes) => Ok(Some(hashes.zip)),
+            let proven = client.lookup(MODULE, module_version).and_then(|hashes| {
+                let tree = client.kept_head()?.map_or(0, |head| head.size());
+                Ok((hashes, tree))
+            });
+            match proven {
+                Ok((hashes, tree)) => Ok(Verification::Database {
+                    database: config.name.clone(),
+                    tree,
+                    h1: hashes.zip,
+                }),
                 // The database could not answer, or has no such toolchain: another source may.
                 Err(e) if e.is_unavailable() || e.is_not_found() => {
                     Err(Failure::Unavailable(anyhow::Error::new(e)))

@@ -1,6 +1,7 @@
 //! The `index` source: go.dev's JSON download index (`GOPIN_INDEX_URL`) for what exists and its
 //! SHA-256, the archives from `GOPIN_DOWNLOAD_URL` (README: "How installs work").
 
+use super::cross_check::CrossCheck;
 use super::{Failure, Kind, Listed, Source};
 use crate::archive::Format;
 use crate::ctx::Ctx;
@@ -10,6 +11,7 @@ use crate::install::{Options, StreamExtractor, archive_format, unpack_file};
 use crate::output;
 use crate::platform::Platform;
 use crate::progress::Progress;
+use crate::verification::Verification;
 use gopin_shim::{Report, Version};
 use std::path::Path;
 
@@ -43,7 +45,7 @@ impl Source for IndexSource {
         version: &Version,
         options: &Options,
         staging: &Path,
-    ) -> Result<(), Failure> {
+    ) -> Result<Verification, Failure> {
         let platform = &options.platform;
         let index = ctx
             .index(&|index| index.find(version, platform).is_some())
@@ -65,33 +67,41 @@ impl Source for IndexSource {
         let expected =
             Expected::from_index(found.archive, &index.origin).map_err(Failure::Unavailable)?;
         let format = archive_format(&expected.filename)?;
+        let check = CrossCheck::begin(ctx, version, platform)?;
+        let form = check.form();
         let cached = download::archive_path(ctx, &expected.filename);
         if cached.is_file() && download::matches(&cached, &expected) {
             output::info(format_args!(
                 "using the verified archive {}",
                 cached.display()
             ));
-            unpack_file(format, &cached, staging)?;
-            return Ok(());
+            let unpacked = unpack_file(format, &cached, staging, form)?;
+            return check.finish(ctx, unpacked.form_h1, Some(&cached));
         }
         let _ = std::fs::remove_file(&cached);
         let progress = Progress::new(options.style, &expected.filename, expected.size);
         let fetched = match format {
             Format::TarGz => {
-                let mut extractor = StreamExtractor::new(staging.to_owned(), &expected.filename);
+                let mut extractor =
+                    StreamExtractor::new(staging.to_owned(), &expected.filename, form);
                 download::fetch(ctx, &expected, &progress, &mut extractor)
-                    .and_then(|_| extractor.finish().map(|_| ()))
+                    .and_then(|_| extractor.finish())
             }
             Format::Zip => download::fetch(ctx, &expected, &progress, &mut Discard)
-                .and_then(|path| unpack_file(format, &path, staging).map(|_| ())),
+                .and_then(|path| unpack_file(format, &path, staging, form)),
         };
-        fetched.map_err(|e| {
+        let unpacked = fetched.map_err(|e| {
             if e.downcast_ref::<Unreachable>().is_some() {
                 Failure::Unavailable(e)
             } else {
                 Failure::Fatal(e)
             }
-        })
+        })?;
+        let verification = check.finish(ctx, unpacked.form_h1, Some(&cached));
+        if verification.is_err() {
+            let _ = std::fs::remove_dir_all(staging);
+        }
+        verification
     }
 }
 

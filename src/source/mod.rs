@@ -6,6 +6,7 @@
 //! by Go's checksum database). A source that cannot answer passes to the next; an answer that
 //! fails verification stops everything (no other source is tried after a mismatch).
 
+pub mod cross_check;
 pub mod goproxy;
 pub mod index;
 pub mod modcache;
@@ -15,6 +16,7 @@ use crate::ctx::Ctx;
 use crate::error::user;
 use crate::install::Options;
 use crate::platform::Platform;
+use crate::verification::Verification;
 use anyhow::Result;
 use gopin_shim::{Fuzzy, Report, Version};
 use std::path::Path;
@@ -71,6 +73,15 @@ pub enum Failure {
     Fatal(anyhow::Error),
 }
 
+impl Failure {
+    /// The error, whichever kind of failure carried it.
+    pub fn into_error(self) -> anyhow::Error {
+        match self {
+            Failure::Unavailable(e) | Failure::Fatal(e) => e,
+        }
+    }
+}
+
 impl From<anyhow::Error> for Failure {
     fn from(error: anyhow::Error) -> Failure {
         Failure::Fatal(error)
@@ -88,14 +99,15 @@ pub trait Source {
         platform: &Platform,
         enough: &dyn Fn(&[Listed]) -> bool,
     ) -> Result<Vec<Listed>, Failure>;
-    /// Fetches `version`, verified, and unpacks it into `staging` (which it creates).
+    /// Fetches `version`, verified, and unpacks it into `staging` (which it creates); says
+    /// what it was verified against.
     fn fetch(
         &self,
         ctx: &Ctx,
         version: &Version,
         options: &Options,
         staging: &Path,
-    ) -> Result<(), Failure>;
+    ) -> Result<Verification, Failure>;
 }
 
 fn sources(ctx: &Ctx) -> Vec<Box<dyn Source>> {
@@ -173,11 +185,16 @@ pub fn has(ctx: &Ctx, version: &Version, platform: &Platform) -> Result<bool> {
 }
 
 /// Fetches `version` into `staging` from the first source that has it.
-pub fn fetch(ctx: &Ctx, version: &Version, options: &Options, staging: &Path) -> Result<()> {
+pub fn fetch(
+    ctx: &Ctx,
+    version: &Version,
+    options: &Options,
+    staging: &Path,
+) -> Result<Verification> {
     // Whatever the source, a toolchain the go command already downloaded comes first.
     match modcache::try_install(ctx, version, options, staging) {
-        Some(Ok(())) => return Ok(()),
-        Some(Err(Failure::Fatal(e) | Failure::Unavailable(e))) => return Err(e),
+        Some(Ok(verification)) => return Ok(verification),
+        Some(Err(failure)) => return Err(failure.into_error()),
         None => {}
     }
     first_answer(ctx, &format!("provide {version}"), |source| {

@@ -10,6 +10,7 @@ use crate::ctx::Ctx;
 use crate::gosettings::GoSettings;
 use crate::install::Options;
 use crate::output;
+use crate::verification::Verification;
 use gopin_shim::Version;
 use std::path::{Path, PathBuf};
 
@@ -34,7 +35,7 @@ pub fn try_install(
     version: &Version,
     options: &Options,
     staging: &Path,
-) -> Option<Result<(), Failure>> {
+) -> Option<Result<Verification, Failure>> {
     let settings = GoSettings::read().ok()?;
     let module_version = module_version(version, &options.platform);
     let zip = zip_of(&settings, &module_version)?;
@@ -55,11 +56,5 @@ pub fn try_install(
         "using the go command's download {} ({MODULE}@{module_version})",
         zip.display()
     ));
-    Some(unpack_checked(
-        &zip,
-        &module_version,
-        staging,
-        wanted.as_ref(),
-        true,
-    ))
+    Some(unpack_checked(&zip, &module_version, staging, wanted, true))
 }
