@@ -423,6 +423,7 @@ fn why_shows_each_rule_file_and_the_go_behaviour() {
        go line wins: go1.23.1
     => go1.23.1 (go line, [T]/ws/go.work:1)
     then: the shim runs [T]/root/versions/go1.23.1/bin/go with GOROOT=[T]/root/versions/go1.23.1
+          verified: no record (installed by an older gopin, or linked)
           and GOTOOLCHAIN=local, so go runs as is and never switches to another toolchain
     "#);
 }

@@ -27,9 +27,10 @@ use tempfile::TempDir;
 const VERSION: &str = "go1.22.4";
 
 /// Every check id the doctor may print.
-const KNOWN_IDS: [&str; 21] = [
+const KNOWN_IDS: [&str; 22] = [
     "selection.selected",
     "selection.installed",
+    "selection.verified",
     "selection.older-than-module",
     "selection.advisories",
     "path.shims",

@@ -63,8 +63,8 @@ impl CrossCheck {
         } else if !built_by_distpack(version) {
             Plan::Skip {
                 why: format!(
-                    "{version} was released before go1.21.0, whose releases the checksum \
-                     database lists in module form"
+                    "{version} was released before go1.21.0: its archive is not the form of \
+                     its module, so the checksum database cannot vouch for it"
                 ),
                 warn: false,
             }

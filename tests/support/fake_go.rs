@@ -81,6 +81,55 @@ impl FakeRelease {
 
     /// This release's tree as a toolchain for the module proxy fixture (`goproxy.rs`), for
     /// this machine's platform.
+    /// The release archive of a toolchain's tree, as go.dev ships it: a `.tar.gz` of `go/...`,
+    /// or for `goos` windows a `.zip` (with Unix modes, so that its `bin/go` script runs here).
+    /// `edit` may change the files first (a tampered release whose index SHA-256 matches).
+    pub fn of_toolchain(
+        toolchain: &super::goproxy::Toolchain,
+        edit: impl FnOnce(&mut Vec<super::goproxy::GoFile>),
+    ) -> FakeRelease {
+        let mut files = toolchain.files.clone();
+        edit(&mut files);
+        let platform = format!("{}-{}", toolchain.goos, toolchain.goarch);
+        let (bytes, filename) = if toolchain.goos == "windows" {
+            let entries: Vec<super::goproxy::ZipEntry> = files
+                .iter()
+                .map(|f| {
+                    super::goproxy::ZipEntry::file(
+                        &format!("go/{}", f.path),
+                        f.bytes.clone(),
+                        f.mode,
+                    )
+                })
+                .collect();
+            let zip = super::goproxy::write_zip(&entries, &toolchain.time);
+            (zip, format!("{}.{platform}.zip", toolchain.version))
+        } else {
+            let mut tar = tar::Builder::new(Vec::new());
+            for f in &files {
+                let mut header = tar::Header::new_gnu();
+                header.set_size(f.bytes.len() as u64);
+                header.set_mode(f.mode);
+                header.set_entry_type(tar::EntryType::Regular);
+                tar.append_data(&mut header, format!("go/{}", f.path), f.bytes.as_slice())
+                    .unwrap();
+            }
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(&tar.into_inner().unwrap()).unwrap();
+            (
+                gz.finish().unwrap(),
+                format!("{}.{platform}.tar.gz", toolchain.version),
+            )
+        };
+        let sha256 = hex(&Sha256::digest(&bytes));
+        FakeRelease {
+            version: toolchain.version.clone(),
+            filename,
+            bytes,
+            sha256,
+        }
+    }
+
     pub fn toolchain(&self) -> super::goproxy::Toolchain {
         let (os, arch) = platform();
         super::goproxy::Toolchain::from_tar_gz(&self.version, os, arch, &self.bytes)
