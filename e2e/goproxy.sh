@@ -47,7 +47,8 @@ step_trees() {
 
 step_fixture() {
   local out
-  (cd "$E2E_REPO" && run cargo build --release --example goproxy_fixture)
+  # The workspace too: gopin itself is judged below (a no-op after e2e/run.sh built it).
+  (cd "$E2E_REPO" && run cargo build --release --workspace && run cargo build --release --example goproxy_fixture)
   [ -x "$FIXTURE" ] || fail "no $FIXTURE after the build"
   printf '+ %s\n' "$FIXTURE --tree $G/trees/go1.22.10/go ... --out $G/proxy"
   out=$("$FIXTURE" --tree "$G/trees/go1.22.10/go" --version go1.22.10 --goos linux \
@@ -213,8 +214,42 @@ step_gopin_reuses_gos_download() {
   [ -x "$home/versions/go1.22.10/bin/go" ] || fail "not installed"
 }
 
+# The default route cross-checked: the release archive from an index, its module form's h1
+# computed by gopin while it unpacks, compared with the record the real go verified its own zip
+# against above (Go's dirhash of the module zip). Equal hashes: gopin's module-form rule and
+# hash are Go's.
+step_gopin_cross_checks_the_archive() {
+  local home=$G/gopin-home-index archive sha size out theirs ours before
+  archive=$G/archives/go1.22.10.linux-amd64.tar.gz
+  sha=$(sha256sum "$archive" | cut -d' ' -f1)
+  size=$(stat -c %s "$archive")
+  mkdir -p "$G/index"
+  printf '[{"version": "go1.22.10", "stable": true, "files": [{"filename": "go1.22.10.linux-amd64.tar.gz", "os": "linux", "arch": "amd64", "version": "go1.22.10", "sha256": "%s", "size": %s, "kind": "archive"}]}]\n' \
+    "$sha" "$size" >"$G/index/index.json"
+  before=$(wc -l <"$E2E_WORK/run/goproxy.log")
+  out=$(e2e_env "$home" '' GOPIN_INDEX_URL="file://$G/index/index.json" \
+    GOPIN_DOWNLOAD_URL="file://$G/archives/" GOPIN_SUMDB_CHECK=require \
+    GOPROXY="$(e2e_url goproxy)" GOSUMDB="$(cat "$G/key")" GOMODCACHE="$G/gopin-empty-modcache" \
+    -- "$E2E_BIN/gopin" install 1.22.10 2>&1) || {
+    printf '%s\n' "$out"
+    fail "gopin install from the index with GOPIN_SUMDB_CHECK=require failed"
+  }
+  printf '%s\n' "$out"
+  expect_contains "$(requests_since "$before")" "200 /sumdb/$NAME/lookup/golang.org/toolchain@$MV" \
+    "gopin's requests (the database asked)"
+  ours=$(printf '%s\n' "$out" | sed -n "s/.*cross-checked go1.22.10 .*@$MV \(h1:[^ ]*\).*/\1/p")
+  theirs=$(sed -n "s/^golang.org\/toolchain $MV \(h1:[^ ]*\)$/\1/p" \
+    "$G/through-proxy/gopath/pkg/mod/cache/download/sumdb/$NAME/lookup/golang.org/toolchain@$MV")
+  [ -n "$theirs" ] || fail "no record in the real go's cached lookup"
+  expect_eq "$ours" "$theirs" "the module-form h1 gopin computed from the archive vs the record Go verified"
+  expect_eq "$(e2e_env "$home" '' -- "$home/versions/go1.22.10/bin/go" version)" \
+    "go version go1.22.10 linux/amd64" "gopin's go1.22.10 from the archive"
+}
+
 e2e_check "gopin installs go1.22.10 from the same proxy and database: the real go's files, bytes and tree head" \
   step_gopin_same_tree
+e2e_check "gopin cross-checks the go1.22.10 release archive: its module-form h1 equals the record the real go verified" \
+  step_gopin_cross_checks_the_archive
 e2e_check "gopin installs the toolchain the real go downloaded from its GOMODCACHE, with no zip request" \
   step_gopin_reuses_gos_download
 
