@@ -59,7 +59,7 @@ fn here(version: &str) -> Toolchain {
 }
 
 /// Changes one byte of a file the module form keeps.
-fn tamper(files: &mut Vec<GoFile>) {
+fn tamper(files: &mut [GoFile]) {
     let file = files
         .iter_mut()
         .find(|f| f.path == "src/fmt/print.go")

@@ -86,7 +86,7 @@ impl FakeRelease {
     /// `edit` may change the files first (a tampered release whose index SHA-256 matches).
     pub fn of_toolchain(
         toolchain: &super::goproxy::Toolchain,
-        edit: impl FnOnce(&mut Vec<super::goproxy::GoFile>),
+        edit: impl FnOnce(&mut [super::goproxy::GoFile]),
     ) -> FakeRelease {
         let mut files = toolchain.files.clone();
         edit(&mut files);
