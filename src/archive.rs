@@ -11,7 +11,10 @@
 //! The rules live in one pure function, [`entry_target`], shared by both formats; the
 //! extractors add the checks that need an entry's type and mode.
 
-use crate::form_hash::FormHasher;
+use crate::dirhash::H1;
+use crate::form_hash::FormHash;
+use crate::tree_writer::{Job, TreeWriter};
+use sha2::{Digest, Sha256};
 use std::cell::Cell;
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
@@ -22,6 +25,11 @@ use std::rc::Rc;
 /// Chunk size for copying file contents: large enough that a 70 MB archive costs a few hundred
 /// writes rather than thousands of 8 KiB ones, small enough to be irrelevant for memory.
 const COPY_BUFFER: usize = 256 * 1024;
+
+/// Files up to this size are read whole and written by the writer threads; larger ones (no Go
+/// release has one: its largest file is ~20 MB) are streamed to disk on the reading thread, so
+/// a hostile size cannot make gopin hold gigabytes.
+const BUFFERED_MAX: u64 = 24 << 20;
 
 /// Buffer in front of the compressed input (a network stream or a file).
 const READ_BUFFER: usize = 128 * 1024;
@@ -241,24 +249,24 @@ pub fn extract_tar_gz(
     dest: &Path,
     limits: &Limits,
 ) -> Result<Stats, ArchiveError> {
-    extract_tar_gz_hashing(reader, dest, limits, None)
+    extract_tar_gz_hashing(reader, dest, limits, None).map(|(stats, _)| stats)
 }
 
-/// [`extract_tar_gz`], handing each file's bytes to `hasher` as they are written (the
-/// module-form `h1:` of a release archive, computed in the same pass).
+/// [`extract_tar_gz`], hashing the files of `form` as they are written (the module-form `h1:`
+/// of a release archive, computed in the same pass) and returning that hash.
 pub fn extract_tar_gz_hashing(
     reader: impl Read,
     dest: &Path,
     limits: &Limits,
-    hasher: Option<&mut FormHasher>,
-) -> Result<Stats, ArchiveError> {
+    form: Option<FormHash>,
+) -> Result<(Stats, Option<H1>), ArchiveError> {
     let meter = Rc::new(Meter::default());
     let gzip = flate2::bufread::GzDecoder::new(BufReader::with_capacity(READ_BUFFER, reader));
     let mut archive = tar::Archive::new(Metered {
         inner: gzip,
         meter: Rc::clone(&meter),
     });
-    let mut out = Output::new(dest, hasher);
+    let mut out = Output::new(dest, form);
     let mut count: u64 = 0;
     let mut declared: u64 = 0;
     let mut saw_go = false;
@@ -363,7 +371,7 @@ pub fn extract_tar_gz_hashing(
     if !saw_go {
         return Err(ArchiveError::NoGoFolder);
     }
-    Ok(out.stats)
+    out.finish()
 }
 
 /// Same rules as [`extract_tar_gz`] for a .zip file on disk (zip needs seeking).
@@ -381,16 +389,16 @@ pub fn extract_tar_gz_hashing(
 /// the limits.
 #[cfg(test)]
 pub fn extract_zip(file: &Path, dest: &Path, limits: &Limits) -> Result<Stats, ArchiveError> {
-    extract_zip_hashing(file, dest, limits, None)
+    extract_zip_hashing(file, dest, limits, None).map(|(stats, _)| stats)
 }
 
-/// [`extract_zip`], handing each file's bytes to `hasher` as they are written.
+/// [`extract_zip`], hashing the files of `form` as they are written.
 pub fn extract_zip_hashing(
     file: &Path,
     dest: &Path,
     limits: &Limits,
-    hasher: Option<&mut FormHasher>,
-) -> Result<Stats, ArchiveError> {
+    form: Option<FormHash>,
+) -> Result<(Stats, Option<H1>), ArchiveError> {
     struct Planned {
         index: usize,
         name: String,
@@ -452,7 +460,7 @@ pub fn extract_zip_hashing(
         return Err(ArchiveError::NoGoFolder);
     }
 
-    let mut out = Output::new(dest, hasher);
+    let mut out = Output::new(dest, form);
     for item in plan {
         let Some(relative) = item.target else {
             continue; // the go/ folder itself: `dest`
@@ -465,7 +473,7 @@ pub fn extract_zip_hashing(
         out.file(&item.name, &relative, item.executable, item.size, &mut data)?;
         expect_end(&mut data, &item.name)?;
     }
-    Ok(out.stats)
+    out.finish()
 }
 
 /// Reads on to the end of a zip entry: that makes the zip crate verify the CRC, and shows
@@ -509,8 +517,8 @@ pub(crate) fn zip_error(error: zip::result::ZipError) -> ArchiveError {
 /// creating files with `create_new` keeps it that way even for a duplicate entry.
 struct Output<'a> {
     dest: &'a Path,
-    /// Sees every file's bytes after they are written, when the caller wants a hash.
-    hasher: Option<&'a mut FormHasher>,
+    /// Creates and writes the files on every core (and hashes the module form's).
+    writer: TreeWriter,
     /// Folders (relative to `dest`) known to exist: each is created once, with no stat call
     /// per file to find out.
     made: HashSet<PathBuf>,
@@ -519,10 +527,10 @@ struct Output<'a> {
 }
 
 impl<'a> Output<'a> {
-    fn new(dest: &'a Path, hasher: Option<&'a mut FormHasher>) -> Output<'a> {
+    fn new(dest: &'a Path, form: Option<FormHash>) -> Output<'a> {
         Output {
             dest,
-            hasher,
+            writer: TreeWriter::new(form),
             made: HashSet::new(),
             stats: Stats::default(),
             buffer: Vec::new(),
@@ -574,6 +582,46 @@ impl<'a> Output<'a> {
             self.dir(entry, parent)?;
         }
         let path = self.dest.join(relative);
+        let form_name = self
+            .writer
+            .form()
+            .and_then(|form| form.name_of(&slash_separated(relative)));
+        if size <= BUFFERED_MAX {
+            // The common case: the whole file goes to a writer thread.
+            let mut bytes = Vec::with_capacity(size as usize);
+            let n = data
+                .take(size)
+                .read_to_end(&mut bytes)
+                .map_err(ArchiveError::Read)?;
+            if (n as u64) < size {
+                return Err(ends_inside(entry));
+            }
+            self.writer.write(Job {
+                entry: entry.to_owned(),
+                path,
+                executable,
+                bytes,
+                form_name,
+            })?;
+        } else {
+            self.write_here(entry, path, executable, size, data, form_name)?;
+        }
+        self.stats.files += 1;
+        self.stats.bytes += size;
+        Ok(())
+    }
+
+    /// Streams a file too large to hold in memory to disk on this thread, hashing it here
+    /// when the module form wants it. No Go release has one; a hostile archive may.
+    fn write_here(
+        &mut self,
+        entry: &str,
+        path: PathBuf,
+        executable: bool,
+        size: u64,
+        data: &mut impl Read,
+        form_name: Option<String>,
+    ) -> Result<(), ArchiveError> {
         let mut file = match file_options(executable).open(&path) {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -584,35 +632,33 @@ impl<'a> Output<'a> {
         if self.buffer.is_empty() {
             self.buffer = vec![0; COPY_BUFFER];
         }
-        let hashing = match self.hasher.as_deref_mut() {
-            Some(hasher) => hasher.begin(&slash_separated(relative)),
-            None => false,
-        };
+        let mut sha = form_name.as_ref().map(|_| Sha256::new());
         let mut left = size;
         while left > 0 {
             let want = left.min(self.buffer.len() as u64) as usize;
             let n = read_full(data, &mut self.buffer[..want]).map_err(ArchiveError::Read)?;
             if n == 0 {
-                return Err(ArchiveError::Read(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!("the archive ends inside {entry:?}"),
-                )));
+                return Err(ends_inside(entry));
             }
             if let Err(source) = file.write_all(&self.buffer[..n]) {
                 return Err(ArchiveError::Write { path, source });
             }
-            if hashing && let Some(hasher) = self.hasher.as_deref_mut() {
-                // The written buffer goes to the hashing thread; another comes back.
-                self.buffer = hasher.data(std::mem::take(&mut self.buffer), n);
+            if let Some(sha) = sha.as_mut() {
+                sha.update(&self.buffer[..n]);
             }
             left -= n as u64;
         }
-        if hashing && let Some(hasher) = self.hasher.as_deref_mut() {
-            hasher.end();
+        if let (Some(form), Some(name), Some(sha)) = (self.writer.form(), form_name, sha) {
+            form.add(name, sha.finalize().into())
+                .map_err(|e| ArchiveError::Read(io::Error::other(e.to_string())))?;
         }
-        self.stats.files += 1;
-        self.stats.bytes += size;
         Ok(())
+    }
+
+    /// Waits for the writers: the stats, and the module form's hash when one was asked for.
+    fn finish(self) -> Result<(Stats, Option<H1>), ArchiveError> {
+        let h1 = self.writer.finish()?;
+        Ok((self.stats, h1))
     }
 }
 
@@ -625,8 +671,15 @@ fn slash_separated(relative: &Path) -> String {
     parts.join("/")
 }
 
+fn ends_inside(entry: &str) -> ArchiveError {
+    ArchiveError::Read(io::Error::new(
+        io::ErrorKind::UnexpectedEof,
+        format!("the archive ends inside {entry:?}"),
+    ))
+}
+
 #[cfg(unix)]
-fn file_options(executable: bool) -> OpenOptions {
+pub(crate) fn file_options(executable: bool) -> OpenOptions {
     use std::os::unix::fs::OpenOptionsExt;
     let mut options = OpenOptions::new();
     options
@@ -637,7 +690,7 @@ fn file_options(executable: bool) -> OpenOptions {
 }
 
 #[cfg(not(unix))]
-fn file_options(_executable: bool) -> OpenOptions {
+pub(crate) fn file_options(_executable: bool) -> OpenOptions {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     options
@@ -1241,6 +1294,47 @@ mod tests {
         sandbox.assert_untouched();
     }
 
+    /// Files too large to hold in memory are streamed on the reading thread, the rest go to
+    /// the writers; both count in the module form's hash, and both land whole.
+    #[test]
+    fn tar_hashes_the_module_form_of_small_and_streamed_files() {
+        let big: Vec<u8> = (0..(BUFFERED_MAX as usize + 4096))
+            .map(|i| (i % 253) as u8)
+            .collect();
+        let many: Vec<(String, Vec<u8>)> = (0..300)
+            .map(|i| (format!("go/src/p{}/f{i}.go", i % 9), format!("package p // {i}\n").into_bytes()))
+            .collect();
+        let mut entries = vec![
+            raw("go/VERSION", EntryType::Regular, 0o644, b"go1.22.10\n"),
+            raw("go/bin/go", EntryType::Regular, 0o755, &big),
+            raw("go/src/go.mod", EntryType::Regular, 0o644, b"module std\n"),
+            raw("go/test/x.go", EntryType::Regular, 0o644, b"package x\n"),
+        ];
+        entries.extend(many.iter().map(|(n, b)| raw(n, EntryType::Regular, 0o644, b)));
+        let archive = tar_gz(&entries);
+        let sandbox = Sandbox::new();
+        let mv = "v0.0.1-go1.22.10.linux-amd64";
+        let (stats, h1) = extract_tar_gz_hashing(
+            &archive[..],
+            &sandbox.dest,
+            &Limits::default(),
+            Some(FormHash::new(mv)),
+        )
+        .unwrap();
+        assert_eq!(stats.files, 304);
+        assert_eq!(fs::read(sandbox.dest.join("bin/go")).unwrap(), big);
+        assert_eq!(fs::read(sandbox.dest.join("test/x.go")).unwrap(), b"package x\n");
+        let p = format!("golang.org/toolchain@{mv}/");
+        let mut want: Vec<(String, Vec<u8>)> = vec![
+            (format!("{p}VERSION"), b"go1.22.10\n".to_vec()),
+            (format!("{p}bin/go"), big.clone()),
+            (format!("{p}src/_go.mod"), b"module std\n".to_vec()),
+        ];
+        want.extend(many.iter().map(|(n, b)| (format!("{p}{}", &n[3..]), b.clone())));
+        assert_eq!(h1, Some(crate::dirhash::hash1(want).unwrap()));
+        sandbox.assert_untouched();
+    }
+
     #[test]
     fn tar_refuses_duplicate_file() {
         let sandbox = Sandbox::new();
@@ -1249,7 +1343,9 @@ mod tests {
             raw("go/VERSION", EntryType::Regular, 0o644, b"two"),
         ]);
         assert_refused(sandbox.tar(&archive), "go/VERSION", "duplicate");
-        assert_eq!(fs::read(sandbox.dest.join("VERSION")).unwrap(), b"one");
+        // Two writer threads may take the two entries: one of them is written whole, never a mix.
+        let kept = fs::read(sandbox.dest.join("VERSION")).unwrap();
+        assert!(kept == b"one" || kept == b"two", "{kept:?}");
         sandbox.assert_untouched();
     }
 
@@ -1260,7 +1356,15 @@ mod tests {
             raw("go/bin", EntryType::Regular, 0o644, b"file"),
             raw("go/bin/go", EntryType::Regular, 0o755, b"x"),
         ]);
-        assert_refused(sandbox.tar(&archive), "go/bin/go", "already taken");
+        // The file is written by a writer thread while the reader makes the folder: whichever
+        // comes second is refused, so either entry may be the one named.
+        match sandbox.tar(&archive) {
+            Err(ArchiveError::Unsafe { entry, why }) => {
+                assert!(entry == "go/bin/go" || entry == "go/bin", "{entry}");
+                assert!(why.contains("already taken"), "{why}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
         sandbox.assert_untouched();
     }
 

@@ -1,135 +1,64 @@
-//! The `h1:` of a release archive's module form, computed while the archive unpacks (README:
-//! "The cross-check").
-//!
-//! The extractor hands over each file's bytes in the buffers it has just written to disk; a
-//! second thread hashes them, so the SHA-256 of ~250 MB runs on the core that is not
-//! inflating. Buffers travel back for reuse: nothing is copied, and at most [`IN_FLIGHT`] of
-//! them wait, so memory stays bounded whatever the archive holds.
+//! The `h1:` of a release archive's module form, gathered while the archive unpacks (README:
+//! "The cross-check"). Whoever writes a file hashes its bytes and reports them here, from any
+//! thread; the files the module form leaves out are never hashed.
 
 use crate::dirhash::{DirhashError, H1, Hash1};
 use crate::source::toolchain_module::module_form_name;
-use sha2::{Digest, Sha256};
-use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
-use std::thread::JoinHandle;
+use std::sync::Mutex;
 
-/// Buffers that may wait for the hashing thread (at 256 KiB each, 4 MiB).
-const IN_FLIGHT: usize = 16;
-
-enum Piece {
-    /// A file of the module form starts: its zip name.
-    Begin(String),
-    /// The next bytes of that file: the first `len` of the buffer.
-    Data(Vec<u8>, usize),
-    End,
-}
-
-/// Hashes the files of a release archive that belong to its module form, as they unpack.
-pub struct FormHasher {
+/// The files of one module form, as they are written.
+pub struct FormHash {
     module_version: String,
-    pieces: SyncSender<Piece>,
-    returned: Receiver<Vec<u8>>,
-    hashing: bool,
-    thread: JoinHandle<Result<H1, DirhashError>>,
+    files: Mutex<Hash1>,
 }
 
-impl FormHasher {
+impl FormHash {
     /// For the module `golang.org/toolchain@<module_version>`.
-    pub fn new(module_version: &str) -> FormHasher {
-        let (pieces, received) = sync_channel(IN_FLIGHT);
-        let (give_back, returned) = channel();
-        let thread = std::thread::spawn(move || hash_pieces(&received, &give_back));
-        FormHasher {
+    pub fn new(module_version: &str) -> FormHash {
+        FormHash {
             module_version: module_version.to_owned(),
-            pieces,
-            returned,
-            hashing: false,
-            thread,
+            files: Mutex::new(Hash1::new()),
         }
     }
 
-    /// A file starts; `relative` is its name below the archive's `go/` folder, `/`-separated.
-    /// Returns whether its bytes are wanted (files the module form leaves out are not).
-    pub fn begin(&mut self, relative: &str) -> bool {
-        self.hashing = match module_form_name(&self.module_version, relative) {
-            Some(name) => self.pieces.send(Piece::Begin(name)).is_ok(),
-            None => false,
-        };
-        self.hashing
+    /// The zip name of an archive file (`relative` below `go/`, `/`-separated) in the module
+    /// form, or `None` when the module form leaves it out (then it needs no hash).
+    pub fn name_of(&self, relative: &str) -> Option<String> {
+        module_form_name(&self.module_version, relative)
     }
 
-    /// The next `len` bytes of the current file, in `buffer` (just written to disk). Returns a
-    /// buffer of the same size for the next read: one handed back, or a new one.
-    pub fn data(&mut self, buffer: Vec<u8>, len: usize) -> Vec<u8> {
-        let size = buffer.len();
-        if !self.hashing || self.pieces.send(Piece::Data(buffer, len)).is_err() {
-            return vec![0; size];
-        }
-        match self.returned.try_recv() {
-            Ok(back) if back.len() == size => back,
-            _ => vec![0; size],
-        }
+    /// One file of the module form: its zip name and the SHA-256 of its bytes.
+    pub fn add(&self, name: String, sha256: [u8; 32]) -> Result<(), DirhashError> {
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .add(name, sha256)
     }
 
-    /// The current file is complete.
-    pub fn end(&mut self) {
-        if self.hashing {
-            let _ = self.pieces.send(Piece::End);
-            self.hashing = false;
-        }
-    }
-
-    /// The `h1:` over every file begun and ended.
+    /// The `h1:` over every file added.
     pub fn finish(self) -> Result<H1, DirhashError> {
-        drop(self.pieces);
-        // The thread only hashes; a panic there is a bug, so it goes on here.
-        self.thread
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        self.files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .finish()
     }
-}
-
-fn hash_pieces(pieces: &Receiver<Piece>, give_back: &Sender<Vec<u8>>) -> Result<H1, DirhashError> {
-    let mut hash = Hash1::new();
-    let mut current: Option<(String, Sha256)> = None;
-    while let Ok(piece) = pieces.recv() {
-        match piece {
-            Piece::Begin(name) => current = Some((name, Sha256::new())),
-            Piece::Data(buffer, len) => {
-                if let Some((_, sha)) = current.as_mut() {
-                    sha.update(&buffer[..len]);
-                }
-                let _ = give_back.send(buffer);
-            }
-            Piece::End => {
-                if let Some((name, sha)) = current.take() {
-                    hash.add(name, sha.finalize().into())?;
-                }
-            }
-        }
-    }
-    hash.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dirhash::hash1;
+    use sha2::{Digest, Sha256};
 
-    /// Feeds files as the extractor does, in chunks of `chunk` bytes.
-    fn feed(files: &[(&str, &[u8])], chunk: usize) -> H1 {
-        let mut hasher = FormHasher::new("v0.0.1-go1.22.10.linux-amd64");
-        let mut buffer = vec![0u8; chunk];
-        for (relative, content) in files {
-            if hasher.begin(relative) {
-                for piece in content.chunks(chunk) {
-                    buffer[..piece.len()].copy_from_slice(piece);
-                    buffer = hasher.data(buffer, piece.len());
-                    assert_eq!(buffer.len(), chunk);
-                }
-                hasher.end();
+    fn form_of(files: &[(&str, &[u8])]) -> H1 {
+        let form = FormHash::new("v0.0.1-go1.22.10.linux-amd64");
+        // In any order, as threads finish.
+        for (relative, content) in files.iter().rev() {
+            if let Some(name) = form.name_of(relative) {
+                form.add(name, Sha256::digest(content).into()).unwrap();
             }
         }
-        hasher.finish().unwrap()
+        form.finish().unwrap()
     }
 
     #[test]
@@ -151,11 +80,11 @@ mod tests {
             (format!("{p}empty"), b"".as_slice()),
         ])
         .unwrap();
-        for chunk in [1, 7, 4096, 1 << 18] {
-            assert_eq!(feed(files, chunk), want, "chunks of {chunk}");
-        }
-        // Another name or another byte is another hash.
-        let changed: &[(&str, &[u8])] = &[("VERSION", b"go1.22.11\n")];
-        assert_ne!(feed(changed, 64), want);
+        assert_eq!(form_of(files), want);
+        // Another byte is another hash; so is a left-out file moved in.
+        assert_ne!(form_of(&[("VERSION", b"go1.22.11\n")]), want);
+        let mut moved = files.to_vec();
+        moved[3] = ("src/go1.txt", b"pkg x\n");
+        assert_ne!(form_of(&moved), want);
     }
 }

@@ -31,6 +31,7 @@ mod source;
 mod sumdb;
 mod system_go;
 mod toolchain;
+mod tree_writer;
 mod unused;
 mod verification;
 mod vulndb;

@@ -14,7 +14,7 @@ use crate::ctx::Ctx;
 use crate::dirhash::H1;
 use crate::download;
 use crate::error::user;
-use crate::form_hash::FormHasher;
+use crate::form_hash::FormHash;
 use crate::lock::Lock;
 use crate::output;
 use crate::pause;
@@ -240,7 +240,7 @@ pub(crate) fn unpack_file(
     form: Option<&str>,
 ) -> Result<Unpacked> {
     fresh_dir(staging)?;
-    let mut hasher = form.map(FormHasher::new);
+    let form = form.map(FormHash::new);
     let result = match format {
         Format::TarGz => std::fs::File::open(file)
             .map_err(ArchiveError::Read)
@@ -249,32 +249,17 @@ pub(crate) fn unpack_file(
                     std::io::BufReader::with_capacity(1 << 20, f),
                     staging,
                     &Limits::default(),
-                    hasher.as_mut(),
+                    form,
                 )
             }),
-        Format::Zip => {
-            archive::extract_zip_hashing(file, staging, &Limits::default(), hasher.as_mut())
-        }
+        Format::Zip => archive::extract_zip_hashing(file, staging, &Limits::default(), form),
     };
     result
-        .and_then(|_stats| {
-            Ok(Unpacked {
-                form_h1: finish_hash(hasher)?,
-            })
-        })
+        .map(|(_stats, form_h1)| Unpacked { form_h1 })
         .map_err(|e| {
             let _ = std::fs::remove_dir_all(staging);
             unpack_error(e, &file.display().to_string(), staging)
         })
-}
-
-/// The module form's `h1:`, when one was being computed. Its only failure is a name no `h1:`
-/// can cover (a newline), which the archive's guards refuse first.
-pub(crate) fn finish_hash(hasher: Option<FormHasher>) -> Result<Option<H1>, ArchiveError> {
-    hasher
-        .map(FormHasher::finish)
-        .transpose()
-        .map_err(|e| ArchiveError::Read(std::io::Error::other(e.to_string())))
 }
 
 /// An extraction failure as a person should read it: a full disk is not a hostile archive.

@@ -1,10 +1,10 @@
 //! Unpacking a `.tar.gz` on a second thread while it downloads: the download thread hashes and
 //! writes the partial file, the extractor inflates and writes the tree, so the two overlap.
 
-use super::{Unpacked, finish_hash, fresh_dir, unpack_error};
+use super::{Unpacked, fresh_dir, unpack_error};
 use crate::archive::{self, ArchiveError, Limits};
 use crate::download::Consumer;
-use crate::form_hash::FormHasher;
+use crate::form_hash::FormHash;
 use anyhow::{Result, anyhow};
 use std::io::Read;
 use std::path::PathBuf;
@@ -75,17 +75,15 @@ impl Consumer for StreamExtractor {
         fresh_dir(&self.staging)?;
         let (sender, receiver) = sync_channel(PIPE_DEPTH);
         let staging = self.staging.clone();
-        let mut hasher = self.form.as_deref().map(FormHasher::new);
+        let form = self.form.as_deref().map(FormHash::new);
         let handle = std::thread::spawn(move || {
-            archive::extract_tar_gz_hashing(
+            let (_stats, form_h1) = archive::extract_tar_gz_hashing(
                 ChannelReader::new(receiver),
                 &staging,
                 &Limits::default(),
-                hasher.as_mut(),
+                form,
             )?;
-            Ok(Unpacked {
-                form_h1: finish_hash(hasher)?,
-            })
+            Ok(Unpacked { form_h1 })
         });
         self.running = Some((sender, handle));
         Ok(())
