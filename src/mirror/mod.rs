@@ -239,6 +239,10 @@ fn fetch_zip(
         };
         match attempt {
             Ok(built) => {
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("cannot create {}", parent.display()))?;
+                }
                 std::fs::rename(&built, target).with_context(|| {
                     format!("cannot rename {} to {}", built.display(), target.display())
                 })?;
