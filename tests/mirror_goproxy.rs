@@ -581,3 +581,41 @@ fn a_release_before_go1_21_from_the_index_is_refused() {
         origin.server.requests()
     );
 }
+
+#[test]
+fn a_database_whose_new_head_does_not_extend_the_folders_is_a_security_error() {
+    let releases: Vec<FakeRelease> = ["go1.22.10", "go1.23.4"]
+        .iter()
+        .map(|v| FakeRelease::new(v, 3, 1000))
+        .collect();
+    let toolchains: Vec<Toolchain> = releases.iter().map(toolchain).collect();
+    let options = Options {
+        fillers_before: 300,
+        fillers_after: 20,
+        ..Options::default()
+    };
+    let origin = Origin::new(&toolchains, &options);
+    let full = origin.proxy.db.clone();
+    let first = origin.proxy.published[0].record_id + 1;
+    origin.serve(&origin.proxy.with_db(&full.truncated(first)));
+    ok(&origin.mirror_goproxy("home-1", "goproxy", &["1.22.10"]));
+    let mirror = origin.mirror();
+    let head1 = std::fs::read(mirror.join(format!("sumdb/{NAME}/latest"))).unwrap();
+    // The database now shows a history whose filler record 7 differs: a fork of the folder's.
+    // A fresh gopin (no kept head of its own) sees nothing wrong; the folder's head does.
+    origin.serve(&origin.proxy.with_db(&full.forked(7)));
+    let run = origin.mirror_goproxy("home-2", "goproxy", &["1.23.4"]);
+    fails(&run);
+    assert!(run.stderr.contains("SECURITY ERROR"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read(mirror.join(format!("sumdb/{NAME}/latest"))).unwrap(),
+        head1
+    );
+    assert_eq!(
+        std::fs::read_to_string(mirror.join("golang.org/toolchain/@v/list")).unwrap(),
+        format!("{}\n", module_version("go1.22.10"))
+    );
+    // The honest database, same folder: the version is added.
+    origin.serve(&origin.proxy);
+    ok(&origin.mirror_goproxy("home-3", "goproxy", &["1.23.4"]));
+}

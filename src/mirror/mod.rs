@@ -388,12 +388,17 @@ fn from_index(
 fn mismatch(what: &str, proven: &Proven, got: &H1, got_label: &str, why: &str) -> anyhow::Error {
     user(
         Report::new(format!("{what} does not match the checksum database"))
-            .detail(format!("the database lists  {}", proven.hashes.zip))
+            .detail(format!(
+                "the database lists  {} (record {})",
+                proven.hashes.zip, proven.id
+            ))
             .detail(format!("{got_label:<19} {got}"))
-            .detail(format!("record {}: {}", proven.id, proven.record.trim_end().replace('\n', "; ")))
             .detail(why.to_owned())
             .detail("nothing was written to the mirror")
-            .hint("check GOPIN_INDEX_URL, GOPIN_DOWNLOAD_URL and GOPROXY: one of them serves a changed toolchain"),
+            .hint(
+                "check GOPIN_INDEX_URL, GOPIN_DOWNLOAD_URL and GOPROXY: one of them serves a \
+                 changed toolchain",
+            ),
     )
 }
 
@@ -480,31 +485,29 @@ fn write_answers(
     if let Some(o) = &check
         && proven.roots.first() != Some(&o.root())
     {
-        return Err(user(
-            Report::new(format!(
-                "SECURITY ERROR: the checksum database {} signed two histories",
-                head.database()
-            ))
-            .detail(format!(
-                "the tree of size {} has root {}",
-                o.size(),
-                o.root()
-            ))
-            .detail(format!(
-                "but the tree of size {} says its first {} records have root {}",
-                head.size(),
-                o.size(),
-                proven.roots[0]
-            ))
-            .detail(format!("{}", String::from_utf8_lossy(o.note()).trim_end()))
-            .detail(format!(
-                "{}",
-                String::from_utf8_lossy(head.note()).trim_end()
-            ))
-            .hint(
-                "keep this output and report it to the database's operators; nothing was written",
-            ),
+        let mut report = Report::new(format!(
+            "SECURITY ERROR: the checksum database {} signed two histories",
+            head.database()
+        ))
+        .detail(format!(
+            "the tree of size {} has root {}",
+            o.size(),
+            o.root()
+        ))
+        .detail(format!(
+            "but the tree of size {} says its first {} records have root {}",
+            head.size(),
+            o.size(),
+            proven.roots[0]
         ));
+        for note in [o.note(), head.note()] {
+            for line in String::from_utf8_lossy(note).lines() {
+                report = report.detail(line.to_owned());
+            }
+        }
+        return Err(user(report.hint(
+            "keep this output and report it to the database's operators; the folder's database answers were left as they were",
+        )));
     }
     // Every tile a client needs was authenticated above.
     let ids: Vec<u64> = published.values().map(|p| p.id).collect();

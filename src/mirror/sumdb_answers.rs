@@ -184,7 +184,9 @@ mod tests {
     #[test]
     fn tiles_a_head_needs() {
         // Record 300 in a tree of 600 (as the client's own test asks for them).
-        let rows: &[(u64, &[u64], &[u64], &[&str])] = &[
+        /// (tree size, record ids, older sizes, the tiles).
+        type Row<'a> = (u64, &'a [u64], &'a [u64], &'a [&'a str]);
+        let rows: &[Row] = &[
             (
                 600,
                 &[300],
