@@ -812,7 +812,7 @@ _gopin() {
             return 0
             ;;
         gopin__subcmd__mirror)
-            opts="-q -h -V --to --os --arch --quiet --help --version"
+            opts="-q -h -V --to --os --arch --goproxy --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

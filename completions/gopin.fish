@@ -46,7 +46,7 @@ complete -c gopin -n "__fish_gopin_needs_command" -f -a "hook" -d 'The cd hook\'
 complete -c gopin -n "__fish_gopin_needs_command" -f -a "reshim" -d 'Recreate the shims (go, gofmt, one goX.Y.Z per installed version)'
 complete -c gopin -n "__fish_gopin_needs_command" -f -a "completions" -d 'Print a completion script'
 complete -c gopin -n "__fish_gopin_needs_command" -f -a "link" -d 'Register an existing Go tree (a custom build) as a version'
-complete -c gopin -n "__fish_gopin_needs_command" -f -a "mirror" -d 'Copy verified archives and an index.json into a folder: a static mirror to serve'
+complete -c gopin -n "__fish_gopin_needs_command" -f -a "mirror" -d 'Copy verified archives and an index.json (or, with --goproxy, a Go module proxy) into a folder: a static mirror to serve'
 complete -c gopin -n "__fish_gopin_needs_command" -f -a "doctor" -d 'Check PATH, environment, selection, network, disk and Go settings before a build does'
 complete -c gopin -n "__fish_gopin_needs_command" -f -a "cache" -d 'Manage downloads and cached indexes'
 complete -c gopin -n "__fish_gopin_needs_command" -f -a "outdated" -d 'Newer patches and known vulnerabilities of the versions installed and in use'
@@ -143,6 +143,7 @@ complete -c gopin -n "__fish_gopin_using_subcommand link" -s V -l version -d 'Pr
 complete -c gopin -n "__fish_gopin_using_subcommand mirror" -l to -d 'The mirror folder (created if missing)' -r -F
 complete -c gopin -n "__fish_gopin_using_subcommand mirror" -l os -d 'Operating system of the archives, in Go\'s names (default: this machine\'s)' -r
 complete -c gopin -n "__fish_gopin_using_subcommand mirror" -l arch -d 'Architecture of the archives, in Go\'s names (default: this machine\'s)' -r
+complete -c gopin -n "__fish_gopin_using_subcommand mirror" -l goproxy -d 'Write a Go module proxy (golang.org/toolchain) with the checksum database\'s answers inside, for GOPROXY, instead of archives and an index.json'
 complete -c gopin -n "__fish_gopin_using_subcommand mirror" -s q -l quiet -d 'Print no informational messages (data, warnings and errors still print)'
 complete -c gopin -n "__fish_gopin_using_subcommand mirror" -s h -l help -d 'Print help'
 complete -c gopin -n "__fish_gopin_using_subcommand mirror" -s V -l version -d 'Print version'
@@ -189,7 +190,7 @@ complete -c gopin -n "__fish_gopin_using_subcommand help; and not __fish_seen_su
 complete -c gopin -n "__fish_gopin_using_subcommand help; and not __fish_seen_subcommand_from install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror doctor cache outdated upgrade help" -f -a "reshim" -d 'Recreate the shims (go, gofmt, one goX.Y.Z per installed version)'
 complete -c gopin -n "__fish_gopin_using_subcommand help; and not __fish_seen_subcommand_from install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror doctor cache outdated upgrade help" -f -a "completions" -d 'Print a completion script'
 complete -c gopin -n "__fish_gopin_using_subcommand help; and not __fish_seen_subcommand_from install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror doctor cache outdated upgrade help" -f -a "link" -d 'Register an existing Go tree (a custom build) as a version'
-complete -c gopin -n "__fish_gopin_using_subcommand help; and not __fish_seen_subcommand_from install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror doctor cache outdated upgrade help" -f -a "mirror" -d 'Copy verified archives and an index.json into a folder: a static mirror to serve'
+complete -c gopin -n "__fish_gopin_using_subcommand help; and not __fish_seen_subcommand_from install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror doctor cache outdated upgrade help" -f -a "mirror" -d 'Copy verified archives and an index.json (or, with --goproxy, a Go module proxy) into a folder: a static mirror to serve'
 complete -c gopin -n "__fish_gopin_using_subcommand help; and not __fish_seen_subcommand_from install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror doctor cache outdated upgrade help" -f -a "doctor" -d 'Check PATH, environment, selection, network, disk and Go settings before a build does'
 complete -c gopin -n "__fish_gopin_using_subcommand help; and not __fish_seen_subcommand_from install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror doctor cache outdated upgrade help" -f -a "cache" -d 'Manage downloads and cached indexes'
 complete -c gopin -n "__fish_gopin_using_subcommand help; and not __fish_seen_subcommand_from install uninstall current why which default pin list list-remote exec env use init hook reshim completions link mirror doctor cache outdated upgrade help" -f -a "outdated" -d 'Newer patches and known vulnerabilities of the versions installed and in use'

@@ -8,7 +8,9 @@
 # and toolchain lines, go.work) with automatic installs, go build/test/run, exec/which/env/pin,
 # a mirror that keeps working when the first server is gone, the README's Docker recipe run
 # step by step, then e2e/differential.sh (Go's own toolchain switching vs gopin) and
-# e2e/goproxy.sh (the real go command judges the test module proxy and checksum database).
+# e2e/goproxy.sh (the real go command judges the test module proxy and checksum database) and
+# e2e/mirror_goproxy.sh (the real go command switches through a `gopin mirror --goproxy` folder
+# served statically, the origin gone).
 #
 # Usage: bash e2e/run.sh   (2 cores: ~45 s with the archives cached and the build current,
 #                           ~2 min more on a cold cache; needs cargo, python3 + pip, coreutils)
@@ -543,7 +545,7 @@ e2e_check "Docker recipe, go.mod toolchain go1.23.9 (testdata/dockerapp): gopin 
 e2e_check "Docker recipe, .go-version 1.22.10 beside go.mod go 1.21.13: gopin install layer, then go build ./..." \
   step_docker go-version docker_ctx_go_version go1.22.10
 
-# ---- 3. sub-suites: the differential check against Go itself, the module proxy fixture ------
+# ---- 3. sub-suites: the differential check against Go itself, the module proxy fixture, mirror --goproxy
 
 # sub_suite NAME [VAR=VALUE...] -- SCRIPT: runs another e2e script, shows its lines and adds
 # its counts to this run's.
@@ -576,5 +578,6 @@ sub_suite() {
 
 sub_suite e2e/differential.sh E2E_DIFF_HOME="$H1" -- "$E2E_REPO/e2e/differential.sh"
 sub_suite e2e/goproxy.sh -- "$E2E_REPO/e2e/goproxy.sh"
+sub_suite e2e/mirror_goproxy.sh -- "$E2E_REPO/e2e/mirror_goproxy.sh"
 
 e2e_summary

@@ -1302,7 +1302,12 @@ mod tests {
             .map(|i| (i % 253) as u8)
             .collect();
         let many: Vec<(String, Vec<u8>)> = (0..300)
-            .map(|i| (format!("go/src/p{}/f{i}.go", i % 9), format!("package p // {i}\n").into_bytes()))
+            .map(|i| {
+                (
+                    format!("go/src/p{}/f{i}.go", i % 9),
+                    format!("package p // {i}\n").into_bytes(),
+                )
+            })
             .collect();
         let mut entries = vec![
             raw("go/VERSION", EntryType::Regular, 0o644, b"go1.22.10\n"),
@@ -1310,7 +1315,10 @@ mod tests {
             raw("go/src/go.mod", EntryType::Regular, 0o644, b"module std\n"),
             raw("go/test/x.go", EntryType::Regular, 0o644, b"package x\n"),
         ];
-        entries.extend(many.iter().map(|(n, b)| raw(n, EntryType::Regular, 0o644, b)));
+        entries.extend(
+            many.iter()
+                .map(|(n, b)| raw(n, EntryType::Regular, 0o644, b)),
+        );
         let archive = tar_gz(&entries);
         let sandbox = Sandbox::new();
         let mv = "v0.0.1-go1.22.10.linux-amd64";
@@ -1323,14 +1331,20 @@ mod tests {
         .unwrap();
         assert_eq!(stats.files, 304);
         assert_eq!(fs::read(sandbox.dest.join("bin/go")).unwrap(), big);
-        assert_eq!(fs::read(sandbox.dest.join("test/x.go")).unwrap(), b"package x\n");
+        assert_eq!(
+            fs::read(sandbox.dest.join("test/x.go")).unwrap(),
+            b"package x\n"
+        );
         let p = format!("golang.org/toolchain@{mv}/");
         let mut want: Vec<(String, Vec<u8>)> = vec![
             (format!("{p}VERSION"), b"go1.22.10\n".to_vec()),
             (format!("{p}bin/go"), big.clone()),
             (format!("{p}src/_go.mod"), b"module std\n".to_vec()),
         ];
-        want.extend(many.iter().map(|(n, b)| (format!("{p}{}", &n[3..]), b.clone())));
+        want.extend(
+            many.iter()
+                .map(|(n, b)| (format!("{p}{}", &n[3..]), b.clone())),
+        );
         assert_eq!(h1, Some(crate::dirhash::hash1(want).unwrap()));
         sandbox.assert_untouched();
     }

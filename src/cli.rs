@@ -64,7 +64,8 @@ pub enum Command {
     Completions(commands::completions::Args),
     /// Register an existing Go tree (a custom build) as a version
     Link(commands::link::Args),
-    /// Copy verified archives and an index.json into a folder: a static mirror to serve
+    /// Copy verified archives and an index.json (or, with --goproxy, a Go module proxy) into a
+    /// folder: a static mirror to serve
     Mirror(commands::mirror::Args),
     /// Check PATH, environment, selection, network, disk and Go settings before a build does
     Doctor(commands::doctor::Args),

@@ -18,6 +18,7 @@ mod http;
 mod index;
 mod install;
 mod lock;
+mod mirror;
 mod module_zip;
 mod output;
 mod pause;

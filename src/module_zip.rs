@@ -185,6 +185,39 @@ pub fn extract(
     Ok(Unpacked { h1, stats })
 }
 
+/// The `h1:` of `zip` (the module `golang.org/toolchain` at `module_version`) without
+/// unpacking it, after the same checks [`extract`] makes: what a mirror computes before it
+/// publishes a proxy's zip.
+pub fn hash(zip: &Path, module_version: &str, limits: &Limits) -> Result<H1, ArchiveError> {
+    let top_dir = format!("toolchain@{module_version}");
+    let plan = plan(zip, &["golang.org", top_dir.as_str()], limits)?;
+    let mut archive = plan.archive.clone();
+    let mut inflater = Inflater::new();
+    let mut hash = Hash1::new();
+    for item in &plan.files {
+        let mut raw = archive.by_index_raw(item.index).map_err(zip_error)?;
+        let method = raw.compression();
+        let mut hasher = Sha256::new();
+        let read = inflater.copy(&mut raw, method, &item.name, |bytes| {
+            hasher.update(bytes);
+            Ok(())
+        })?;
+        if read != item.size {
+            return Err(refuse_owned(&format!(
+                "{:?} holds {read} bytes, not the {} its header declares",
+                item.name, item.size
+            )));
+        }
+        hash.add(item.name.clone(), hasher.finalize().into())
+            .map_err(|e| refuse_owned(&e.to_string()))?;
+    }
+    for name in &plan.dir_names {
+        hash.add(name.clone(), Sha256::digest(b"").into())
+            .map_err(|e| refuse_owned(&e.to_string()))?;
+    }
+    hash.finish().map_err(|e| refuse_owned(&e.to_string()))
+}
+
 fn refuse_owned(why: &str) -> ArchiveError {
     ArchiveError::Read(io::Error::new(io::ErrorKind::InvalidData, why.to_owned()))
 }
@@ -567,6 +600,8 @@ mod tests {
         let want =
             crate::dirhash::hash1(entries.iter().map(|(n, b, _)| (n.clone(), b.clone()))).unwrap();
         assert_eq!(unpacked.h1, want);
+        // Hashing alone gives the same, with nothing written.
+        assert_eq!(hash(&zip, V, &Limits::default()).unwrap(), want);
         assert_eq!(unpacked.stats.files, entries.len() as u64);
         assert_eq!(
             std::fs::read(dest.join("src/cmd/go.mod")).unwrap(),
@@ -652,6 +687,8 @@ mod tests {
             let error = extract(&zip, V, &dest, &Limits::default()).unwrap_err();
             assert!(error.to_string().contains(why), "{why}: {error}");
             assert!(!dir.path().join("etc").exists());
+            let error = hash(&zip, V, &Limits::default()).unwrap_err();
+            assert!(error.to_string().contains(why), "hash: {why}: {error}");
         }
     }
 

@@ -2,7 +2,8 @@
 //! present) into DIR and write `DIR/index.json` in go.dev's schema listing exactly what is
 //! there. Any static server, object store or artifact repository can then serve DIR; clients
 //! set `GOPIN_INDEX_URL=<url>/index.json GOPIN_DOWNLOAD_URL=<url>/`. Re-running adds versions
-//! without downloading again.
+//! without downloading again. With `--goproxy`, DIR becomes a Go module proxy instead
+//! (`crate::mirror`); both kinds can share one DIR.
 
 use crate::ctx::Ctx;
 use crate::download::{self, Discard, Expected};
@@ -31,10 +32,17 @@ pub struct Args {
     /// Architecture of the archives, in Go's names (default: this machine's)
     #[arg(long, value_name = "GOARCH")]
     arch: Option<String>,
+    /// Write a Go module proxy (golang.org/toolchain) with the checksum database's answers
+    /// inside, for GOPROXY, instead of archives and an index.json
+    #[arg(long)]
+    goproxy: bool,
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let platform = Platform::with_overrides(args.os.as_deref(), args.arch.as_deref());
+    if args.goproxy {
+        return crate::mirror::run(ctx, &args.to, &args.specs, &platform);
+    }
     std::fs::create_dir_all(&args.to)
         .with_context(|| format!("cannot create {}", args.to.display()))?;
     let index = ctx.index(&|_| true)?;

@@ -77,7 +77,7 @@ impl Source for GoproxySource {
         let module_version = module_version(version, &options.platform);
         let wanted = verified_hash(ctx, &settings, &module_version)?;
         // (GOMODCACHE's zip, when there is one, was tried before any source.)
-        let zip = download_zip(ctx, &settings, &module_version, options)?;
+        let zip = download_zip(ctx, &settings, &module_version, options.style)?;
         unpack_checked(&zip, &module_version, staging, wanted, false)
     }
 }
@@ -173,11 +173,11 @@ pub(super) fn verified_hash(
 }
 
 /// Downloads the zip along the GOPROXY list into `downloads/`.
-fn download_zip(
+pub(crate) fn download_zip(
     ctx: &Ctx,
     settings: &GoSettings,
     module_version: &str,
-    options: &Options,
+    style: crate::progress::Style,
 ) -> Result<PathBuf, Failure> {
     let entries = settings.goproxy.value.entries();
     let urls: Vec<String> = usable(entries)
@@ -193,7 +193,7 @@ fn download_zip(
             || matches!(gave_up.failure.status, Some(404 | 410))
     };
     let expected = Expected::checked_later(&zip_file_name(module_version), ZIP_CAP);
-    let progress = Progress::new(options.style, &expected.filename, 0);
+    let progress = Progress::new(style, &expected.filename, 0);
     download::fetch_from(ctx, &urls, &pass_on, &expected, &progress, &mut Discard).map_err(|e| {
         if e.downcast_ref::<Unreachable>().is_some() {
             Failure::Unavailable(e)

@@ -19,7 +19,7 @@ use super::fork::{ForkError, Timeline, TimelineError, reconcile};
 use super::lookup::{self, Lookup, LookupError, ModuleHashes};
 use super::merkle::ProofError;
 use super::note::NoteError;
-use super::proof::{tiles_for_prefix, tiles_for_record};
+use super::proof::{check_record_text, prefix_root, tiles_for_prefix, tiles_for_record};
 use super::remote::{FetchError, Fetcher};
 use super::store::{Cached, LatestError, Store};
 use super::tile::Tile;
@@ -29,7 +29,7 @@ use crate::lock::Lock;
 use crate::output;
 use gopin_shim::Report;
 use std::cell::{Cell, OnceCell, RefCell};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -210,6 +210,27 @@ impl fmt::Display for SumdbError {
 
 impl std::error::Error for SumdbError {}
 
+/// A lookup proven: the hashes, and the record and answer they came from.
+#[derive(Clone, Debug)]
+pub struct Proven {
+    pub hashes: ModuleHashes,
+    /// The record's id in the log.
+    pub id: u64,
+    /// The record's text (its go.sum lines, final newline included).
+    pub record: String,
+    /// The lookup answer as the database (or a cache) gave it.
+    pub answer: Vec<u8>,
+}
+
+/// What [`Client::head_tiles`] proved.
+#[derive(Debug)]
+pub struct HeadTiles {
+    /// Every tile the proofs used, each authenticated against the head's root.
+    pub tiles: Vec<(Tile, Vec<u8>)>,
+    /// The root of each older size asked for.
+    pub roots: Vec<super::hash::Hash>,
+}
+
 /// Tiles could not be had offline: not cached.
 #[derive(Debug, thiserror::Error)]
 #[error("{tiles}: not cached, and GOPIN_OFFLINE=1 forbids fetching")]
@@ -317,6 +338,12 @@ impl<'c> Client<'c> {
 
     /// The verified hashes the database records for `module@version`.
     pub fn lookup(&self, module: &str, version: &str) -> Result<ModuleHashes, SumdbError> {
+        self.lookup_proven(module, version).map(|p| p.hashes)
+    }
+
+    /// [`Client::lookup`], with the proven record itself and the answer it came in, for
+    /// republishing it (`gopin mirror --goproxy`).
+    pub fn lookup_proven(&self, module: &str, version: &str) -> Result<Proven, SumdbError> {
         let key = lookup_key(module, version).ok_or_else(|| SumdbError::Refused {
             database: self.db.name().to_owned(),
             module: module.to_owned(),
@@ -346,7 +373,7 @@ impl<'c> Client<'c> {
         key: &str,
         use_cache: bool,
         used_cache: &Cell<bool>,
-    ) -> Result<ModuleHashes, SumdbError> {
+    ) -> Result<Proven, SumdbError> {
         let kept = self.kept_head()?;
         let rel = format!("lookup/{key}");
         let Answer {
@@ -422,7 +449,64 @@ impl<'c> Client<'c> {
                 self.store.cache_dir().display()
             ));
         }
-        Ok(verified.value)
+        Ok(Proven {
+            hashes: verified.value,
+            id: lookup.id(),
+            record: lookup.record().to_owned(),
+            answer,
+        })
+    }
+
+    /// Tiles of the signed tree `head` that prove each record (`id`, text) in it and give the
+    /// root of each older size, read from the caches or the database and returned only once
+    /// they hash up to `head`'s root; with the root of each older size, in order. For
+    /// `gopin mirror --goproxy`, which republishes exactly the tiles a client will ask for.
+    pub fn head_tiles(
+        &self,
+        head: &SignedTree,
+        records: &[(u64, &[u8])],
+        older: &[u64],
+    ) -> Result<HeadTiles, SumdbError> {
+        let refused = |why: String| SumdbError::Refused {
+            database: self.db.name().to_owned(),
+            module: String::new(),
+            version: String::new(),
+            from: format!("the tiles of the tree of size {}", head.size()),
+            why,
+            wrong_key: false,
+        };
+        let tiles = TileReader::new(self, true);
+        let mut wanted: BTreeSet<Tile> = BTreeSet::new();
+        for &(id, _) in records {
+            if let Ok(list) = tiles_for_record(head.size(), id) {
+                wanted.extend(list);
+            }
+        }
+        for &size in older {
+            if let Ok(list) = tiles_for_prefix(head.size(), size) {
+                wanted.extend(list);
+            }
+        }
+        tiles.prefetch(&wanted.into_iter().collect::<Vec<_>>());
+        let mut proven: BTreeMap<Tile, Vec<u8>> = BTreeMap::new();
+        for &(id, text) in records {
+            let checked = check_record_text(head, id, text, |t: &[Tile]| tiles.read(t))
+                .map_err(|e| self.proof_error(e, &refused))?;
+            proven.extend(checked.tiles);
+        }
+        let mut roots = Vec::with_capacity(older.len());
+        for &size in older {
+            let root = prefix_root(head, size, |t: &[Tile]| tiles.read(t))
+                .map_err(|e| self.proof_error(e, &refused))?;
+            proven.extend(root.tiles);
+            roots.push(root.value);
+        }
+        let proven: Vec<(Tile, Vec<u8>)> = proven.into_iter().collect();
+        tiles.keep(&proven);
+        Ok(HeadTiles {
+            tiles: proven,
+            roots,
+        })
     }
 
     /// The lookup answer, parsed (its head's signature checked): from a cache when one
