@@ -424,6 +424,30 @@ fn from_the_index_source_the_module_form_is_built_and_installs() {
         b"module std\n"
     );
     assert!(!goroot.join("api").exists());
+
+    // The go.dev-shaped half of the same folder, through the index source, cross-checked
+    // against the database answers beside it: no other network, GOPIN_SUMDB_CHECK=require.
+    let run = Scenario::new(origin.home("home-index"), origin.work())
+        .env("GOPIN_INDEX_URL", folder.url_for("/index.json"))
+        .env("GOPIN_DOWNLOAD_URL", folder.url_for("/"))
+        .env("GOPROXY", folder.url())
+        .env("GOSUMDB", origin.proxy.gosumdb())
+        .env("GOMODCACHE", origin.dir.path().join("no-modcache"))
+        .env("GOPIN_SUMDB_CHECK", "require")
+        .run(&["install", "1.22.10"]);
+    ok(&run);
+    assert!(
+        run.stderr.contains("cross-checked go1.22.10"),
+        "{}",
+        run.stderr
+    );
+    assert!(installed(&origin.home("home-index"), "go1.22.10"));
+    assert!(
+        origin
+            .home("home-index")
+            .join("versions/go1.22.10/api")
+            .exists()
+    );
 }
 
 fn zip_names(zip: &Path) -> Vec<String> {
