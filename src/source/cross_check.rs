@@ -134,10 +134,7 @@ impl CrossCheck {
             }),
             Plan::Skip { why, warn } => {
                 if *warn {
-                    output::warn(format_args!(
-                        "installing {version} on its SHA-256 alone: {why} \
-                         (GOPIN_SUMDB_CHECK=require makes this an error)"
-                    ));
+                    warn_sha256_alone(version, why);
                 } else {
                     output::info(format_args!("{why}: checked by its SHA-256 alone"));
                 }
@@ -199,10 +196,7 @@ impl CrossCheck {
                             let error = cannot_check(version, &why);
                             return Err(Failure::Fatal(error));
                         }
-                        output::warn(format_args!(
-                            "installing {version} on its SHA-256 alone: {why} \
-                             (GOPIN_SUMDB_CHECK=require makes this an error)"
-                        ));
+                        warn_sha256_alone(version, &why);
                         Ok(Verification::Sha256 { why })
                     }
                 }
@@ -244,6 +238,14 @@ fn ask(
         let tree = client.kept_head()?.map_or(0, |head| head.size());
         Ok((hashes.zip, tree))
     })
+}
+
+/// The one warning of `auto` when the check could not be made.
+fn warn_sha256_alone(version: &Version, why: &str) {
+    output::warn(format_args!(
+        "installing {version} on its SHA-256 alone: {why} \
+         (GOPIN_SUMDB_CHECK=require makes this an error)"
+    ));
 }
 
 fn cannot_check(version: &Version, why: &str) -> anyhow::Error {
