@@ -13,9 +13,8 @@ use crate::index::{Index, Release};
 use crate::output;
 use crate::platform::Platform;
 use crate::progress::{Progress, Style};
-use crate::toolchain;
 use anyhow::{Context, Result};
-use gopin_shim::{Report, Spec, Version};
+use gopin_shim::{Report, Version};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -78,24 +77,9 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
 
 /// A spec resolved against the index for the mirror's platform (fuzzy: the newest stable).
 fn resolve(index: &Index, text: &str, platform: &Platform) -> Result<Version> {
-    match toolchain::parse_spec(text)? {
-        Spec::Exact(version) => Ok(version),
-        Spec::Fuzzy(fuzzy) => index
-            .newest(&fuzzy, platform)
-            .map(|a| a.version)
-            .ok_or_else(|| {
-                user(
-                    Report::new(format!(
-                        "no stable Go release matches {fuzzy} for {platform}"
-                    ))
-                    .hint(format!("see the releases with `gopin list-remote {fuzzy}`")),
-                )
-            }),
-        Spec::System => Err(user(
-            Report::new("`system` cannot be mirrored")
-                .hint("name a release, e.g. `gopin mirror --to DIR 1.22`"),
-        )),
-    }
+    crate::mirror::resolve_spec(text, platform, "--to DIR 1.22", |fuzzy| {
+        Ok(index.newest(fuzzy, platform).map(|a| a.version))
+    })
 }
 
 /// Puts a verified copy of the archive into `dir`: already there and intact, copied from the

@@ -35,7 +35,7 @@ use crate::sumdb::database::Database;
 use crate::sumdb::lookup;
 use crate::sumdb::tree::SignedTree;
 use anyhow::{Context, Result};
-use gopin_shim::{Report, Spec, Version};
+use gopin_shim::{Fuzzy, Report, Spec, Version};
 use goproxy_tree::{ProxyTree, UNKNOWN_TIME, merge_list, release_time};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -165,9 +165,22 @@ fn mirror_all(
 
 /// A spec resolved by the sources (a fuzzy one: the newest stable release any source has).
 fn resolve(ctx: &Ctx, text: &str, platform: &Platform) -> Result<Version> {
+    resolve_spec(text, platform, "--goproxy --to DIR 1.23", |fuzzy| {
+        source::newest(ctx, fuzzy, platform)
+    })
+}
+
+/// A spec to mirror as one release: exact as given, fuzzy through `newest`; `system` refused.
+/// `example` is a `gopin mirror` command line for the hint.
+pub fn resolve_spec(
+    text: &str,
+    platform: &Platform,
+    example: &str,
+    newest: impl FnOnce(&Fuzzy) -> Result<Option<Version>>,
+) -> Result<Version> {
     match crate::toolchain::parse_spec(text)? {
         Spec::Exact(version) => Ok(version),
-        Spec::Fuzzy(fuzzy) => source::newest(ctx, &fuzzy, platform)?.ok_or_else(|| {
+        Spec::Fuzzy(fuzzy) => newest(&fuzzy)?.ok_or_else(|| {
             user(
                 Report::new(format!(
                     "no stable Go release matches {fuzzy} for {platform}"
@@ -177,7 +190,7 @@ fn resolve(ctx: &Ctx, text: &str, platform: &Platform) -> Result<Version> {
         }),
         Spec::System => Err(user(
             Report::new("`system` cannot be mirrored")
-                .hint("name a release, e.g. `gopin mirror --goproxy --to DIR 1.23`"),
+                .hint(format!("name a release, e.g. `gopin mirror {example}`")),
         )),
     }
 }
