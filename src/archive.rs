@@ -26,10 +26,11 @@ use std::rc::Rc;
 /// writes rather than thousands of 8 KiB ones, small enough to be irrelevant for memory.
 const COPY_BUFFER: usize = 256 * 1024;
 
-/// Files up to this size are read whole and written by the writer threads; larger ones (no Go
-/// release has one: its largest file is ~20 MB) are streamed to disk on the reading thread, so
-/// a hostile size cannot make gopin hold gigabytes.
-const BUFFERED_MAX: u64 = 24 << 20;
+/// Files up to this size are read whole and written by the writer threads; larger ones (a
+/// dozen binaries in a Go release, the largest ~20 MB; any size in a hostile archive) are
+/// streamed to disk on the reading thread. Their cost is the bytes, not the file creation the
+/// writers spread over the cores, and memory stays small.
+const BUFFERED_MAX: u64 = 8 << 20;
 
 /// Buffer in front of the compressed input (a network stream or a file).
 const READ_BUFFER: usize = 128 * 1024;

@@ -19,7 +19,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 /// The most file bytes waiting for or being written by the writers.
-pub const BUDGET: u64 = 16 << 20;
+pub const BUDGET: u64 = 8 << 20;
 
 /// One file to write.
 pub struct Job {
