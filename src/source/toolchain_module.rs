@@ -150,7 +150,10 @@ mod tests {
             ("src/cmd/go.mod", Some("src/cmd/_go.mod")),
             ("src/go.mod.txt", Some("src/go.mod.txt")),
             ("src/notgo.mod", Some("src/notgo.mod")),
-            ("src/cmd/go/testdata/x_go.mod", Some("src/cmd/go/testdata/x_go.mod")),
+            (
+                "src/cmd/go/testdata/x_go.mod",
+                Some("src/cmd/go/testdata/x_go.mod"),
+            ),
             ("api/go1.txt", None),
             ("doc/go_spec.html", None),
             ("misc/wasm/go_js_wasm_exec", None),
