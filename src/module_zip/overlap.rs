@@ -302,4 +302,79 @@ mod tests {
         let mut asked = Vec::new();
         assert!(fetch_tail(&mut serve(&file, &mut asked)).is_err());
     }
+
+    /// Plays a download of `zip` into `part` the way `download::attempt` does: passes that
+    /// each begin, replay what the file holds, append, and may be cut off; `cut` empties the
+    /// file before the pass that follows it (a server that ignored Range on resume).
+    fn play(zip: &[u8], passes: &[(usize, bool)]) -> Option<Result<Unpacked, ArchiveError>> {
+        let dir = tempfile::tempdir().unwrap();
+        let part = dir.path().join("m.zip.part");
+        let staging = dir.path().join("staging");
+        std::fs::create_dir(&staging).unwrap();
+        let mut fetch = |span: Span, cap: u64| {
+            let (start, end) = span.within(zip.len() as u64).unwrap();
+            assert!(end - start <= cap);
+            Ok(Piece {
+                bytes: zip[start as usize..end as usize].to_vec(),
+                start,
+                total: zip.len() as u64,
+            })
+        };
+        let tail = fetch_tail(&mut fetch).unwrap();
+        let mut overlap = Overlap::start(&part, tail, V, &staging).unwrap();
+        for &(until, cut) in passes {
+            overlap.begin().unwrap();
+            let have = std::fs::read(&part).unwrap();
+            overlap.feed(&have).unwrap();
+            let mut file = OpenOptions::new().append(true).open(&part).unwrap();
+            std::io::Write::write_all(&mut file, &zip[have.len()..until]).unwrap();
+            overlap.feed(&zip[have.len()..until]).unwrap();
+            if until < zip.len() {
+                overlap.abort();
+            }
+            if cut {
+                file.set_len(0).unwrap();
+            }
+        }
+        let done = dir.path().join("m.zip");
+        std::fs::rename(&part, &done).unwrap();
+        overlap.finish(&done)
+    }
+
+    const V: &str = "v0.0.1-go1.22.10.linux-amd64";
+
+    fn module_zip() -> Vec<u8> {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        let mut writer = zip::ZipWriter::new(&mut bytes);
+        let options = zip::write::SimpleFileOptions::default();
+        for (name, size) in [("bin/go", 300_000), ("VERSION", 10), ("src/a.go", 50_000)] {
+            writer
+                .start_file(format!("golang.org/toolchain@{V}/{name}"), options)
+                .unwrap();
+            let content: Vec<u8> = (0..size).map(|i| (i * 7 % 251) as u8).collect();
+            std::io::Write::write_all(&mut writer, &content).unwrap();
+        }
+        writer.finish().unwrap();
+        bytes.into_inner()
+    }
+
+    #[test]
+    fn passes_that_keep_the_file_keep_what_was_unpacked() {
+        let zip = module_zip();
+        let len = zip.len();
+        let whole = play(&zip, &[(len, false)]).expect("one pass").unwrap();
+        assert_eq!(whole.stats.files, 3);
+        // Broken off twice, resumed each time where the file ended.
+        let resumed = play(&zip, &[(len / 3, false), (len / 2, false), (len, false)])
+            .expect("resumed passes read the same bytes")
+            .unwrap();
+        assert_eq!(resumed.h1, whole.h1);
+    }
+
+    #[test]
+    fn a_pass_over_a_cut_file_voids_what_was_unpacked() {
+        let zip = module_zip();
+        let len = zip.len();
+        assert!(play(&zip, &[(len / 2, true), (len, false)]).is_none());
+    }
 }
