@@ -8,6 +8,8 @@
 # Usage: bench/goproxy-ab.sh OLD_GOPIN_BINARY [NEW_GOPIN_BINARY]
 #   (NEW defaults to this checkout's release build). SERVER=plain serves with `python3 -m
 #   http.server` (no Range) instead of bench/static_server.py (Range, as real proxies do).
+#   RUNS_DIR=/dev/shm/x installs on tmpfs, each run's folder removed before the next (untimed):
+#   the gopin side's work without this machine's disk noise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 old=$(realpath "$1")
@@ -33,8 +35,13 @@ else
 fi
 server_pid=$!
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/golang.org/toolchain/@v/list" && break; sleep 0.1; done
-runs="$work/runs"
+runs="${RUNS_DIR:-$work/runs}"
 mkdir -p "$runs"
+prepare=sync
+if [ -n "${RUNS_DIR:-}" ]; then
+  prepare="rm -rf $runs/old* $runs/new*"
+  trap 'cleanup; rm -rf "$runs"' EXIT
+fi
 for side in old new; do
   bin=$old
   [ "$side" = new ] && bin=$new
@@ -51,12 +58,15 @@ for round in $(seq "${ROUNDS:-6}"); do
 done
 # Unpacking the fixture's tree just now keeps this disk busy for a while: let it settle.
 sleep 60
-hyperfine --runs "${RUNS:-2}" --export-json "$work/result.json" "${args[@]}" >/dev/null
+# `sync` before each run (untimed): every run starts with nothing of the others' left to write.
+hyperfine --runs "${RUNS:-2}" --prepare "$prepare" --export-json "$work/result.json" "${args[@]}" >/dev/null
+cp "$work/result.json" "${RESULT:-/tmp/gopin-ab-result.json}"
 python3 - "$work/result.json" <<'PY'
 import json, statistics, sys
 times = {"old": [], "new": []}
 for r in json.load(open(sys.argv[1]))["results"]:
     times[r["command"].split()[0]] += r["times"]
+print("runs in order:", " ".join(f"{t:.2f}" for r in json.load(open(sys.argv[1]))["results"] for t in r["times"]))
 for side, t in times.items():
     print(f"{side}: median {statistics.median(t):.3f} s  mean {statistics.mean(t):.3f} s  min {min(t):.3f} s  ({len(t)} runs)")
 print(f"new / old (medians): {statistics.median(times['new']) / statistics.median(times['old']):.2f}x")

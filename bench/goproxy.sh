@@ -75,7 +75,10 @@ bash "$work/gopin.sh"
 bash "$work/go.sh" | grep -q 'go version go1.22.10'
 bash "$work/recipe.sh"
 echo "module zip: $zip_size bytes; release archive: $(stat -c %s "$work/srv/$file") bytes"
-hyperfine --warmup 1 --runs "${RUNS:-10}" --export-json "$work/result.json" \
+# Unpacking the fixture's trees and the check runs just now keep this disk busy: let it settle.
+# `sync` before each run (untimed), so no run pays for writing back the one before it.
+sleep 60
+hyperfine --warmup 1 --runs "${RUNS:-10}" --prepare sync --export-json "$work/result.json" \
   -n "gopin install (goproxy)" "bash $work/gopin.sh" \
   -n "go toolchain switch" "bash $work/go.sh" \
   -n "curl + sha256sum + tar" "bash $work/recipe.sh"
