@@ -14,11 +14,12 @@
 # the shell costs the same on all three.
 #
 # Usage: bench/goproxy.sh   (needs hyperfine, curl, python3, pip, /usr/bin/time)
+#   GOPIN_BIN=PATH times another gopin build (e.g. an older commit's) instead of this checkout's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
 cargo build --release --quiet --example goproxy_fixture
-bin="$PWD/target/release/gopin"
+bin=$(realpath "${GOPIN_BIN:-target/release/gopin}")
 fixture="$PWD/target/release/examples/goproxy_fixture"
 work=$(mktemp -d /tmp/gopin-bench.XXXXXX)
 server_pid=""
