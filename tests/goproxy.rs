@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use support::fake_go::{FakeRelease, index_json, platform};
-use support::goproxy::{GoProxy, Options, SumKey, Toolchain, ZipFault};
+use support::goproxy::{GoProxy, Options, SumKey, Toolchain, ZipFault, with_offsets};
 use support::harness::{Run, Scenario};
 use support::http_server::{Fault, TestServer};
 
@@ -84,6 +84,16 @@ impl World {
             .join(version)
             .join("bin/go")
             .is_file()
+    }
+
+    /// The `Range` header of each request for `version`'s zip, in order.
+    fn zip_ranges(&self, version: &str) -> Vec<Option<String>> {
+        let path = format!("/golang.org/toolchain/@v/{}.zip", module_version(version));
+        self.server
+            .requests_for(&path)
+            .iter()
+            .map(|r| r.header("range").map(str::to_owned))
+            .collect()
     }
 
     fn zip_requests(&self) -> usize {
@@ -262,6 +272,13 @@ fn a_zip_the_database_does_not_list_is_refused_and_nothing_falls_back() {
         .map(|d| d.flatten().map(|e| e.file_name()).collect())
         .unwrap_or_default();
     assert!(downloads.is_empty(), "{downloads:?}");
+    // The zip was unpacked as it downloaded (its directory fetched first), and the mismatch
+    // was still fatal.
+    assert!(
+        is_tail_request(&world.zip_ranges("go1.22.10")[0]),
+        "{:?}",
+        world.zip_ranges("go1.22.10")
+    );
     // The honest proxy, same setup: installs.
     let honest = World::new(&[&release], &Options::default());
     ok(&honest.scenario().run(&["install", "1.22.10"]));
@@ -517,6 +534,11 @@ fn sigkill_during_the_download_and_the_unpacking() {
             .is_some_and(|r| r.starts_with("bytes=") && r != "bytes=0-")),
         "a later request resumed: {ranges:?}"
     );
+    // Each run unpacked as it downloaded: it fetched the zip's directory first.
+    assert!(
+        ranges.iter().filter(|r| is_tail_request(r)).count() >= 3,
+        "{ranges:?}"
+    );
     // No staging folder is left behind.
     let hidden: Vec<_> = std::fs::read_dir(world.home().join("versions"))
         .unwrap()
@@ -525,4 +547,157 @@ fn sigkill_during_the_download_and_the_unpacking() {
         .map(|e| e.file_name())
         .collect();
     assert!(hidden.is_empty(), "{hidden:?}");
+}
+
+/// The request for a zip's last bytes (its central directory) that starts unpacking early.
+fn is_tail_request(range: &Option<String>) -> bool {
+    range.as_deref().is_some_and(|r| r.starts_with("bytes=-"))
+}
+
+/// A proxy that ignores `Range` (200 with the whole zip, also for the directory asked for
+/// first) still installs: the zip is unpacked after its download, as it was before the
+/// overlap. The same setup with `Range` unpacks on the way.
+#[test]
+fn a_proxy_that_ignores_range_still_installs() {
+    let release = FakeRelease::new("go1.22.10", 20, 16 * 1024);
+    let world = World::new(&[&release], &Options::default());
+    let mv = module_version("go1.22.10");
+    for _ in 0..5 {
+        world.server.add_fault(
+            &format!("/golang.org/toolchain/@v/{mv}.zip"),
+            Fault::IgnoreRange,
+        );
+    }
+    let run = world.scenario().run(&["install", "1.22.10"]);
+    ok(&run);
+    assert!(world.installed("go1.22.10"), "{}", run.stderr);
+    let ranges = world.zip_ranges("go1.22.10");
+    assert!(is_tail_request(&ranges[0]), "{ranges:?}");
+    assert_eq!(
+        ranges.len(),
+        2,
+        "the directory, then the whole zip: {ranges:?}"
+    );
+    let unpacked_after = tree(&world.home().join("versions/go1.22.10"));
+    // With Range, same files.
+    let run = world
+        .scenario()
+        .env("GOPIN_HOME", world.dir.path().join("home2"))
+        .run(&["install", "1.22.10"]);
+    ok(&run);
+    assert_eq!(
+        tree(&world.dir.path().join("home2/versions/go1.22.10")),
+        unpacked_after
+    );
+}
+
+/// The directory fetched first differs from the zip that then downloads (here one byte of it
+/// is corrupted in transit): what was unpacked on the way is thrown away and the finished zip
+/// unpacked again, so the install succeeds and matches the database.
+#[test]
+fn a_directory_that_differs_from_the_finished_zip_is_unpacked_again() {
+    let release = FakeRelease::new("go1.22.10", 20, 16 * 1024);
+    let world = World::new(&[&release], &Options::default());
+    let zip = world.proxy.zip("go1.22.10");
+    let mv = module_version("go1.22.10");
+    // A byte of the last directory entry's name, in the answer to the first request only.
+    world.server.add_fault(
+        &format!("/golang.org/toolchain/@v/{mv}.zip"),
+        Fault::CorruptByte(zip.len() - 22 - 3),
+    );
+    let run = world.scenario().run(&["install", "1.22.10"]);
+    ok(&run);
+    assert!(world.installed("go1.22.10"), "{}", run.stderr);
+    assert!(is_tail_request(&world.zip_ranges("go1.22.10")[0]));
+}
+
+/// A transfer that breaks off resumes with `Range`, and unpacking goes on from where it was:
+/// the bytes already read are still the zip's.
+#[test]
+fn a_broken_transfer_resumes_under_the_unpacking() {
+    let release = FakeRelease::new("go1.22.10", 20, 16 * 1024);
+    let world = World::new(&[&release], &Options::default());
+    let path = format!(
+        "/golang.org/toolchain/@v/{}.zip",
+        module_version("go1.22.10")
+    );
+    // The first request (the directory) is served as is; the body breaks off.
+    world.server.add_fault(
+        &path,
+        Fault::Stall {
+            after: 0,
+            duration: Duration::ZERO,
+        },
+    );
+    world.server.add_fault(&path, Fault::ResetAfter(100_000));
+    let run = world.scenario().run(&["install", "1.22.10"]);
+    ok(&run);
+    assert!(world.installed("go1.22.10"), "{}", run.stderr);
+    let ranges = world.zip_ranges("go1.22.10");
+    assert!(
+        ranges.iter().skip(2).any(|r| r
+            .as_deref()
+            .is_some_and(|r| r.starts_with("bytes=") && !r.starts_with("bytes=-"))),
+        "resumed: {ranges:?}"
+    );
+}
+
+/// A central directory that lies about where its entries are (two entries at one place, an
+/// entry past the directory) is refused, whether unpacking follows the download or comes
+/// after it; the honest zip in the same setup installs.
+#[test]
+fn a_central_directory_that_lies_is_refused() {
+    let release = FakeRelease::new("go1.22.10", 3, 1000);
+    let world = World::new(&[&release], &Options::default());
+    let honest = world.proxy.zip("go1.22.10");
+    let len = honest.len() as u32;
+    let path = format!(
+        "/golang.org/toolchain/@v/{}.zip",
+        module_version("go1.22.10")
+    );
+    type Lie = fn(&mut [u32], u32);
+    let lies: [(&str, Lie, &str); 3] = [
+        (
+            "two entries at one place",
+            |o, _| o[2] = o[1],
+            "overlaps the entry before it",
+        ),
+        (
+            "an entry past the directory",
+            |o, len| o[1] = len + 4096,
+            "past the start of the central directory",
+        ),
+        (
+            "an entry inside the directory",
+            |o, len| o[1] = len - 40,
+            "past the start of the central directory",
+        ),
+    ];
+    for (n, (what, lie, why)) in lies.into_iter().enumerate() {
+        world
+            .server
+            .add_file(&path, with_offsets(honest, |o| lie(o, len)));
+        for ignore_range in [false, true] {
+            if ignore_range {
+                for _ in 0..3 {
+                    world.server.add_fault(&path, Fault::IgnoreRange);
+                }
+            }
+            let home = world.dir.path().join(format!("home-{n}-{ignore_range}"));
+            let run = world
+                .scenario()
+                .env("GOPIN_HOME", &home)
+                .run(&["install", "1.22.10"]);
+            fails(&run);
+            assert!(
+                run.stderr.contains("refused") && run.stderr.contains(why),
+                "{what} (ignoring Range: {ignore_range}): {}",
+                run.stderr
+            );
+            assert!(!home.join("versions/go1.22.10").exists(), "{what}");
+        }
+    }
+    world.server.add_file(&path, honest);
+    ok(&world.scenario().run(&["install", "1.22.10"]));
+    assert!(world.installed("go1.22.10"));
 }

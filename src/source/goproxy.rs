@@ -7,22 +7,28 @@
 //!   (and proven) before the zip, so a database that cannot vouch costs no download;
 //! - the zip comes along the GOPROXY list with resume and retries into `downloads/` (one the go
 //!   command already downloaded is used before any source: `modcache`);
-//! - the zip is unpacked on every core into the staging folder while its `h1:` is computed; a
-//!   mismatch is fatal (no other proxy or source is tried) and the zip is deleted.
+//! - the zip is unpacked on every core into the staging folder while its `h1:` is computed,
+//!   following the download when the proxy answers `Range` (its central directory is fetched
+//!   first: `module_zip::overlap`), after it otherwise; a mismatch is fatal (no other proxy or
+//!   source is tried) and the zip is deleted.
 
 use super::toolchain_module::{MODULE, module_version, releases_for, zip_file_name};
 use super::{Failure, Kind, Listed, Source};
+use crate::archive::ArchiveError;
 use crate::archive::Limits;
 use crate::ctx::Ctx;
 use crate::document;
-use crate::download::{self, Discard, Expected};
+use crate::download::{self, Consumer, Discard, Expected};
 use crate::error::{Unreachable, user};
 use crate::gosettings::{Checking, GoSettings, Proxy};
 use crate::install::Options;
-use crate::module_zip;
+use crate::module_zip::{
+    self, Unpacked,
+    overlap::{self, Overlap},
+};
 use crate::output;
 use crate::platform::Platform;
-use crate::progress::Progress;
+use crate::progress::{Progress, Style};
 use crate::sumdb::client::Client;
 use crate::sumdb::database::Database;
 use crate::verification::Verification;
@@ -77,8 +83,9 @@ impl Source for GoproxySource {
         let module_version = module_version(version, &options.platform);
         let wanted = verified_hash(ctx, &settings, &module_version)?;
         // (GOMODCACHE's zip, when there is one, was tried before any source.)
-        let zip = download_zip(ctx, &settings, &module_version, options.style)?;
-        unpack_checked(&zip, &module_version, staging, wanted, false)
+        let (zip, unpacked) =
+            download_and_unpack(ctx, &settings, &module_version, options.style, staging)?;
+        check(&zip, &module_version, staging, wanted, false, &unpacked)
     }
 }
 
@@ -89,23 +96,42 @@ pub fn unpack_checked(
     zip: &Path,
     module_version: &str,
     staging: &Path,
+    wanted: Verification,
+    in_modcache: bool,
+) -> Result<Verification, Failure> {
+    let unpacked = unpack(zip, module_version, staging)?;
+    check(zip, module_version, staging, wanted, in_modcache, &unpacked)
+}
+
+/// Unpacks the zip on disk into a fresh `staging`.
+fn unpack(zip: &Path, module_version: &str, staging: &Path) -> Result<Unpacked, Failure> {
+    crate::install::fresh_dir(staging)?;
+    let unpacked = module_zip::extract(zip, module_version, staging, &Limits::default());
+    unpacked.map_err(|e| unpack_failure(e, zip, staging))
+}
+
+fn unpack_failure(error: ArchiveError, zip: &Path, staging: &Path) -> Failure {
+    let _ = std::fs::remove_dir_all(staging);
+    Failure::Fatal(crate::install::unpack_error(
+        error,
+        &zip.display().to_string(),
+        staging,
+    ))
+}
+
+/// Compares the unpacked zip's `h1:` with the database's.
+fn check(
+    zip: &Path,
+    module_version: &str,
+    staging: &Path,
     verification: Verification,
     in_modcache: bool,
+    unpacked: &Unpacked,
 ) -> Result<Verification, Failure> {
     let wanted = match &verification {
         Verification::Database { h1, .. } => Some(h1),
         _ => None,
     };
-    crate::install::fresh_dir(staging)?;
-    let unpacked =
-        module_zip::extract(zip, module_version, staging, &Limits::default()).map_err(|e| {
-            let _ = std::fs::remove_dir_all(staging);
-            Failure::Fatal(crate::install::unpack_error(
-                e,
-                &zip.display().to_string(),
-                staging,
-            ))
-        })?;
     if let Some(wanted) = wanted
         && unpacked.h1 != *wanted
     {
@@ -172,35 +198,132 @@ pub(super) fn verified_hash(
     }
 }
 
-/// Downloads the zip along the GOPROXY list into `downloads/`.
+/// Downloads the zip along the GOPROXY list into `downloads/` and unpacks it into `staging`:
+/// while it downloads when the first proxy serves its central directory by `Range`, after the
+/// download otherwise (and whenever what was unpacked on the way is not provably the zip that
+/// finished downloading).
+fn download_and_unpack(
+    ctx: &Ctx,
+    settings: &GoSettings,
+    module_version: &str,
+    style: Style,
+    staging: &Path,
+) -> Result<(PathBuf, Unpacked), Failure> {
+    let along = ZipUrls::new(settings, module_version)?;
+    let mut overlap = start_overlap(
+        ctx,
+        &along.urls[0],
+        &along.expected,
+        module_version,
+        staging,
+    )?;
+    let consumer: &mut dyn Consumer = match &mut overlap {
+        Some(overlap) => overlap,
+        None => &mut Discard,
+    };
+    let zip = match along.fetch(ctx, style, consumer) {
+        Ok(zip) => zip,
+        Err(failure) => {
+            if overlap.take().is_some() {
+                let _ = std::fs::remove_dir_all(staging);
+            }
+            return Err(failure);
+        }
+    };
+    let unpacked = match overlap.and_then(|overlap| overlap.finish(&zip)) {
+        Some(result) => result.map_err(|e| unpack_failure(e, &zip, staging))?,
+        None => unpack(&zip, module_version, staging)?,
+    };
+    Ok((zip, unpacked))
+}
+
+/// Downloads the zip along the GOPROXY list into `downloads/`, unpacking nothing (for `mirror
+/// --goproxy`, which checks it by its `h1:` before it keeps it).
 pub(crate) fn download_zip(
     ctx: &Ctx,
     settings: &GoSettings,
     module_version: &str,
-    style: crate::progress::Style,
+    style: Style,
 ) -> Result<PathBuf, Failure> {
-    let entries = settings.goproxy.value.entries();
-    let urls: Vec<String> = usable(entries)
-        .iter()
-        .map(|(base, _)| format!("{base}/{MODULE}/@v/{module_version}.zip"))
-        .collect();
-    if urls.is_empty() {
-        return Err(Failure::Unavailable(off_error(settings)));
-    }
-    let falls = usable(entries);
-    let pass_on = |n: usize, gave_up: &crate::retry::GaveUp| {
-        falls.get(n).is_some_and(|(_, any)| *any)
-            || matches!(gave_up.failure.status, Some(404 | 410))
-    };
-    let expected = Expected::checked_later(&zip_file_name(module_version), ZIP_CAP);
-    let progress = Progress::new(style, &expected.filename, 0);
-    download::fetch_from(ctx, &urls, &pass_on, &expected, &progress, &mut Discard).map_err(|e| {
-        if e.downcast_ref::<Unreachable>().is_some() {
-            Failure::Unavailable(e)
-        } else {
-            Failure::Fatal(e)
+    ZipUrls::new(settings, module_version)?.fetch(ctx, style, &mut Discard)
+}
+
+/// The zip's URL at each proxy GOPROXY allows, in order, and what it is expected to be.
+struct ZipUrls {
+    urls: Vec<String>,
+    /// Each proxy, with whether any error passes on to the next (`|`).
+    proxies: Vec<(String, bool)>,
+    expected: Expected,
+}
+
+impl ZipUrls {
+    fn new(settings: &GoSettings, module_version: &str) -> Result<ZipUrls, Failure> {
+        let proxies = usable(settings.goproxy.value.entries());
+        if proxies.is_empty() {
+            return Err(Failure::Unavailable(off_error(settings)));
         }
-    })
+        Ok(ZipUrls {
+            urls: proxies
+                .iter()
+                .map(|(base, _)| format!("{base}/{MODULE}/@v/{module_version}.zip"))
+                .collect(),
+            proxies,
+            expected: Expected::checked_later(&zip_file_name(module_version), ZIP_CAP),
+        })
+    }
+
+    /// Downloads along the list, passing on as GOPROXY's separators say (and on 404/410).
+    fn fetch(
+        &self,
+        ctx: &Ctx,
+        style: Style,
+        consumer: &mut dyn Consumer,
+    ) -> Result<PathBuf, Failure> {
+        let pass_on = |n: usize, gave_up: &crate::retry::GaveUp| {
+            self.proxies.get(n).is_some_and(|(_, any)| *any)
+                || matches!(gave_up.failure.status, Some(404 | 410))
+        };
+        let progress = Progress::new(style, &self.expected.filename, 0);
+        download::fetch_from(
+            ctx,
+            &self.urls,
+            &pass_on,
+            &self.expected,
+            &progress,
+            consumer,
+        )
+        .map_err(|e| {
+            if e.downcast_ref::<Unreachable>().is_some() {
+                Failure::Unavailable(e)
+            } else {
+                Failure::Fatal(e)
+            }
+        })
+    }
+}
+
+/// Fetches the zip's central directory from `url` and starts unpacking into a fresh `staging`
+/// as the zip arrives; `None` when the proxy cannot serve the directory by itself.
+fn start_overlap(
+    ctx: &Ctx,
+    url: &str,
+    expected: &Expected,
+    module_version: &str,
+    staging: &Path,
+) -> Result<Option<Overlap>, Failure> {
+    let mut fetch = |span, cap| download::fetch_span(ctx, url, span, cap);
+    let tail = match overlap::fetch_tail(&mut fetch) {
+        Ok(tail) if tail.len <= ZIP_CAP => tail,
+        _ => return Ok(None),
+    };
+    crate::install::fresh_dir(staging)?;
+    let part = download::partial_path(ctx, expected);
+    std::fs::create_dir_all(ctx.root.downloads())
+        .and_then(|()| Overlap::start(&part, tail, module_version, staging))
+        .map(Some)
+        .map_err(|e| {
+            Failure::Fatal(anyhow::Error::new(e).context(format!("cannot open {}", part.display())))
+        })
 }
 
 /// The proxies requests may go to, in order, each with whether any error passes on (`|`);

@@ -348,6 +348,33 @@ pub fn write_zip(entries: &[ZipEntry], time: &str) -> Vec<u8> {
     out
 }
 
+/// `zip` (as [`write_zip`] writes it: no comment, no zip64) with its central directory's local
+/// header offsets rewritten by `lie`: a directory that lies about where its entries are.
+pub fn with_offsets(zip: &[u8], lie: impl Fn(&mut [u32])) -> Vec<u8> {
+    let u16_at = |b: &[u8], i: usize| usize::from(u16::from_le_bytes([b[i], b[i + 1]]));
+    let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let end = zip.len() - 22;
+    assert_eq!(
+        u32_at(zip, end),
+        0x0605_4b50,
+        "no end record where write_zip puts it"
+    );
+    let count = u16_at(zip, end + 10);
+    let mut at = u32_at(zip, end + 16) as usize;
+    let mut places = Vec::with_capacity(count);
+    for _ in 0..count {
+        places.push(at + 42);
+        at += 46 + u16_at(zip, at + 28) + u16_at(zip, at + 30) + u16_at(zip, at + 32);
+    }
+    let mut offsets: Vec<u32> = places.iter().map(|&p| u32_at(zip, p)).collect();
+    lie(&mut offsets);
+    let mut out = zip.to_vec();
+    for (place, offset) in places.into_iter().zip(offsets) {
+        out[place..place + 4].copy_from_slice(&offset.to_le_bytes());
+    }
+    out
+}
+
 struct Packed {
     method: u16,
     crc: u32,

@@ -11,6 +11,15 @@
 //! - Each `_go.mod` is also copied to `go.mod`, as the go command does (both are kept).
 //! - Entries are independent, so they are unpacked on every core; each thread hashes what it
 //!   writes, and the digests are combined into the `h1:` at the end.
+//! - Entries may not overlap one another or the central directory: an honest zip never does,
+//!   and it lets a zip still downloading be unpacked entry by entry (`overlap`).
+
+mod input;
+pub mod overlap;
+pub mod tail;
+mod watermark;
+
+pub use input::ZipInput;
 
 use crate::archive::{
     ArchiveError, Limits, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Stats, dir_builder,
@@ -22,6 +31,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// What an unpacked module zip was.
 #[derive(Debug)]
@@ -29,55 +39,6 @@ pub struct Unpacked {
     /// The `h1:` of the zip's contents, as Go's dirhash computes it over the zip.
     pub h1: H1,
     pub stats: Stats,
-}
-
-/// One open zip file read by position (`pread`), so clones share the file and the zip crate's
-/// parsed central directory while each keeps its own place.
-#[derive(Clone)]
-struct SharedFile {
-    file: std::sync::Arc<File>,
-    position: u64,
-}
-
-impl SharedFile {
-    fn open(path: &Path) -> io::Result<SharedFile> {
-        Ok(SharedFile {
-            file: std::sync::Arc::new(File::open(path)?),
-            position: 0,
-        })
-    }
-}
-
-impl io::Read for SharedFile {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        #[cfg(unix)]
-        let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.position)?;
-        #[cfg(windows)]
-        let n = std::os::windows::fs::FileExt::seek_read(&*self.file, buf, self.position)?;
-        self.position += n as u64;
-        Ok(n)
-    }
-}
-
-impl io::Seek for SharedFile {
-    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
-        let base = match to {
-            io::SeekFrom::Start(n) => {
-                self.position = n;
-                return Ok(n);
-            }
-            io::SeekFrom::End(d) => (self.file.metadata()?.len(), d),
-            io::SeekFrom::Current(d) => (self.position, d),
-        };
-        let target = base.0.checked_add_signed(base.1).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "seek before the start of the zip",
-            )
-        })?;
-        self.position = target;
-        Ok(target)
-    }
 }
 
 /// Each written file's zip name and SHA-256.
@@ -90,6 +51,11 @@ struct Planned {
     relative: PathBuf,
     executable: bool,
     size: u64,
+    /// Where its local header starts: files are unpacked in this order, which follows a
+    /// download.
+    header_start: u64,
+    /// Where the next entry (or the central directory) starts: its data must end by then.
+    bound: u64,
 }
 
 /// True for files Go's release packaging marks executable: everything under `bin/` and
@@ -112,9 +78,20 @@ pub fn extract(
     dest: &Path,
     limits: &Limits,
 ) -> Result<Unpacked, ArchiveError> {
+    let input = ZipInput::complete(zip).map_err(ArchiveError::Read)?;
+    extract_input(input, module_version, dest, limits)
+}
+
+/// [`extract`] from a zip on disk or still arriving.
+pub fn extract_input(
+    input: ZipInput,
+    module_version: &str,
+    dest: &Path,
+    limits: &Limits,
+) -> Result<Unpacked, ArchiveError> {
     let top_dir = format!("toolchain@{module_version}");
     let top = ["golang.org", top_dir.as_str()];
-    let plan = plan(zip, &top, limits)?;
+    let plan = plan(input, &top, limits)?;
     // Folders first, single-threaded, so the writers never race to create one.
     let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
     for item in &plan.files {
@@ -141,14 +118,16 @@ pub fn extract(
         .clamp(1, 8);
     let files = &plan.files;
     let archive = &plan.archive;
+    // Each thread takes the next file in the zip's order, so all of them follow a download
+    // closely and none waits on a share that happens to hold the big files.
+    let queue = Queue {
+        next: AtomicUsize::new(0),
+        failed: AtomicBool::new(false),
+    };
+    let queue = &queue;
     let results: Vec<Result<Digests, ArchiveError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                scope.spawn(move || {
-                    let mine = files.iter().skip(t).step_by(threads);
-                    write_files(archive.clone(), dest, mine)
-                })
-            })
+            .map(|_| scope.spawn(move || write_files(archive.clone(), dest, files, queue)))
             .collect();
         handles
             .into_iter()
@@ -190,7 +169,8 @@ pub fn extract(
 /// publishes a proxy's zip.
 pub fn hash(zip: &Path, module_version: &str, limits: &Limits) -> Result<H1, ArchiveError> {
     let top_dir = format!("toolchain@{module_version}");
-    let plan = plan(zip, &["golang.org", top_dir.as_str()], limits)?;
+    let input = ZipInput::complete(zip).map_err(ArchiveError::Read)?;
+    let plan = plan(input, &["golang.org", top_dir.as_str()], limits)?;
     let mut archive = plan.archive.clone();
     let mut inflater = Inflater::new();
     let mut hash = Hash1::new();
@@ -224,25 +204,27 @@ fn refuse_owned(why: &str) -> ArchiveError {
 
 struct Plan {
     /// The parsed central directory, shared (not parsed again) by every unpacking thread.
-    archive: zip::ZipArchive<SharedFile>,
+    archive: zip::ZipArchive<ZipInput>,
+    /// In the order of their data in the zip.
     files: Vec<Planned>,
     dirs: Vec<PathBuf>,
     dir_names: Vec<String>,
 }
 
-/// Reads the central directory and decides every entry before a byte is written.
-fn plan(zip: &Path, top: &[&str], limits: &Limits) -> Result<Plan, ArchiveError> {
-    let input = SharedFile::open(zip).map_err(ArchiveError::Read)?;
-    let mut archive = zip::ZipArchive::new(input).map_err(zip_error)?;
-    if archive.len() as u64 > limits.max_entries {
+/// Reads the central directory and decides every entry before a byte is written. Reads
+/// nothing but the directory, so it can run while the rest of the zip downloads.
+fn plan(input: ZipInput, top: &[&str], limits: &Limits) -> Result<Plan, ArchiveError> {
+    let directory = input.directory().map_err(ArchiveError::Read)?;
+    if directory.entries > limits.max_entries {
         return Err(too_many_entries(limits));
     }
+    let archive = zip::ZipArchive::new(input).map_err(zip_error)?;
     // The zip crate keeps one entry per name, so two entries of one name would silently become
     // one: compare with the count the archive's own directory declares.
-    let declared_entries = declared_entry_count(zip).map_err(ArchiveError::Read)?;
-    if declared_entries != archive.len() as u64 {
+    if directory.entries != archive.len() as u64 {
         return Err(refuse_owned(&format!(
-            "refused archive: it declares {declared_entries} entries but holds {} distinct names (duplicate entries)",
+            "refused archive: it declares {} entries but holds {} distinct names (duplicate entries)",
+            directory.entries,
             archive.len()
         )));
     }
@@ -254,8 +236,10 @@ fn plan(zip: &Path, top: &[&str], limits: &Limits) -> Result<Plan, ArchiveError>
     };
     let mut seen: HashSet<String> = HashSet::new();
     let mut declared: u64 = 0;
+    // Every entry's local header and data, as (start, least end, name).
+    let mut extents: Vec<(u64, u64, usize)> = Vec::with_capacity(archive.len());
     for index in 0..archive.len() {
-        let entry = archive.by_index_raw(index).map_err(zip_error)?;
+        let entry = archive.by_index_data(index).map_err(zip_error)?;
         let name = match entry.name() {
             Ok(name) => name.into_owned(),
             Err(_) => {
@@ -263,6 +247,17 @@ fn plan(zip: &Path, top: &[&str], limits: &Limits) -> Result<Plan, ArchiveError>
                 return Err(refuse(&lossy, "name is not valid text"));
             }
         };
+        let least_end = entry
+            .header_start()
+            .checked_add(LOCAL_HEADER + entry.compressed_size())
+            .filter(|&end| end <= directory.start)
+            .ok_or_else(|| {
+                refuse(
+                    &name,
+                    "its data lies past the start of the central directory",
+                )
+            })?;
+        extents.push((entry.header_start(), least_end, index));
         let target = entry_target_under(&name, top).map_err(|why| refuse(&name, why))?;
         let mode = entry.unix_mode().unwrap_or(0);
         let is_dir = match mode & S_IFMT {
@@ -304,68 +299,80 @@ fn plan(zip: &Path, top: &[&str], limits: &Limits) -> Result<Plan, ArchiveError>
             name,
             relative,
             size,
+            header_start: entry.header_start(),
+            bound: directory.start,
         });
     }
     if plan.files.is_empty() {
         return Err(ArchiveError::NoGoFolder);
     }
+    // Entries in the zip's order may not overlap: each ends before the next begins.
+    extents.sort_unstable();
+    let mut bounds = std::collections::HashMap::with_capacity(extents.len());
+    for pair in extents.windows(2) {
+        let ((_, least_end, _), (next_start, _, next)) = (pair[0], pair[1]);
+        if least_end > next_start {
+            let name =
+                String::from_utf8_lossy(archive.by_index_data(next).map_err(zip_error)?.name_raw())
+                    .into_owned();
+            return Err(refuse(&name, "overlaps the entry before it in the zip"));
+        }
+        bounds.insert(pair[0].2, next_start);
+    }
+    for item in &mut plan.files {
+        if let Some(&bound) = bounds.get(&item.index) {
+            item.bound = bound;
+        }
+    }
+    plan.files.sort_unstable_by_key(|item| item.header_start);
     Ok(plan)
 }
 
-/// The number of entries the zip's end-of-central-directory record declares (the zip64 record's
-/// when the classic one is saturated).
-fn declared_entry_count(zip: &Path) -> io::Result<u64> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut file = File::open(zip)?;
-    let len = file.metadata()?.len();
-    // The record is 22 bytes plus a comment of at most 65,535.
-    let tail_len = len.min(22 + 65_535);
-    file.seek(SeekFrom::Start(len - tail_len))?;
-    let mut tail = vec![0u8; tail_len as usize];
-    file.read_exact(&mut tail)?;
-    let bad = || {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            "no end of central directory record",
-        )
-    };
-    let at = (0..tail.len().saturating_sub(21))
-        .rev()
-        .find(|&i| tail[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])
-        .ok_or_else(bad)?;
-    let u16_at = |i: usize| u16::from_le_bytes([tail[i], tail[i + 1]]);
-    let total = u16_at(at + 10);
-    if total != 0xffff {
-        return Ok(u64::from(total));
-    }
-    // Zip64: the locator sits just before the classic record and points at the zip64 record.
-    let locator = at.checked_sub(20).ok_or_else(bad)?;
-    if tail[locator..locator + 4] != [0x50, 0x4b, 0x06, 0x07] {
-        return Err(bad());
-    }
-    let mut offset = [0u8; 8];
-    offset.copy_from_slice(&tail[locator + 8..locator + 16]);
-    file.seek(SeekFrom::Start(u64::from_le_bytes(offset)))?;
-    let mut record = [0u8; 40];
-    file.read_exact(&mut record)?;
-    if record[..4] != [0x50, 0x4b, 0x06, 0x06] {
-        return Err(bad());
-    }
-    let mut count = [0u8; 8];
-    count.copy_from_slice(&record[32..40]);
-    Ok(u64::from_le_bytes(count))
+/// The fixed part of a local file header; its name and extra field follow.
+const LOCAL_HEADER: u64 = 30;
+
+/// The files still to write, shared by the writer threads.
+struct Queue {
+    next: AtomicUsize,
+    /// A thread failed: the others stop too.
+    failed: AtomicBool,
 }
 
-/// Writes one thread's share of the files; returns each file's zip name and SHA-256.
-fn write_files<'a>(
-    mut archive: zip::ZipArchive<SharedFile>,
+/// Writes files from the queue until it is empty; returns each file's zip name and SHA-256.
+fn write_files(
+    archive: zip::ZipArchive<ZipInput>,
     dest: &Path,
-    items: impl Iterator<Item = &'a Planned>,
+    files: &[Planned],
+    queue: &Queue,
+) -> Result<Digests, ArchiveError> {
+    let result = write_queued(archive, dest, files, queue);
+    if result.is_err() {
+        queue.failed.store(true, Ordering::Relaxed);
+    }
+    result
+}
+
+fn write_queued(
+    mut archive: zip::ZipArchive<ZipInput>,
+    dest: &Path,
+    files: &[Planned],
+    queue: &Queue,
 ) -> Result<Digests, ArchiveError> {
     let mut inflater = Inflater::new();
     let mut digests = Vec::new();
-    for item in items {
+    while !queue.failed.load(Ordering::Relaxed) {
+        let Some(item) = files.get(queue.next.fetch_add(1, Ordering::Relaxed)) else {
+            break;
+        };
         let mut raw = archive.by_index_raw(item.index).map_err(zip_error)?;
+        // The local header's own name and extra field decide where the data starts.
+        if raw
+            .data_start()
+            .and_then(|start| start.checked_add(raw.compressed_size()))
+            .is_none_or(|end| end > item.bound)
+        {
+            return Err(refuse(&item.name, "overlaps the entry after it in the zip"));
+        }
         let method = raw.compression();
         let path = dest.join(&item.relative);
         let mut file = open_new(&path, item.executable).map_err(|source| {
