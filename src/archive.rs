@@ -13,24 +13,20 @@
 
 use crate::dirhash::H1;
 use crate::form_hash::FormHash;
-use crate::tree_writer::{Job, TreeWriter};
-use sha2::{Digest, Sha256};
+use crate::tree_writer::{Content, Job, TreeWriter};
 use std::cell::Cell;
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-/// Chunk size for copying file contents: large enough that a 70 MB archive costs a few hundred
-/// writes rather than thousands of 8 KiB ones, small enough to be irrelevant for memory.
-const COPY_BUFFER: usize = 256 * 1024;
-
-/// Files up to this size are read whole and written by the writer threads; larger ones (a
-/// dozen binaries in a Go release, the largest ~20 MB; any size in a hostile archive) are
-/// streamed to disk on the reading thread. Their cost is the bytes, not the file creation the
-/// writers spread over the cores, and memory stays small.
+/// Files up to this size are read whole and handed to the writer threads; larger ones (a few
+/// binaries in a Go release, the largest ~20 MB; any size in a hostile archive) go to a writer
+/// in pieces of [`STREAM_PIECE`], so memory stays small whatever an entry declares.
 const BUFFERED_MAX: u64 = 8 << 20;
+
+const STREAM_PIECE: u64 = 1 << 20;
 
 /// Buffer in front of the compressed input (a network stream or a file).
 const READ_BUFFER: usize = 128 * 1024;
@@ -524,7 +520,6 @@ struct Output<'a> {
     /// per file to find out.
     made: HashSet<PathBuf>,
     stats: Stats,
-    buffer: Vec<u8>,
 }
 
 impl<'a> Output<'a> {
@@ -534,7 +529,6 @@ impl<'a> Output<'a> {
             writer: TreeWriter::new(form),
             made: HashSet::new(),
             stats: Stats::default(),
-            buffer: Vec::new(),
         }
     }
 
@@ -601,20 +595,21 @@ impl<'a> Output<'a> {
                 entry: entry.to_owned(),
                 path,
                 executable,
-                bytes,
+                content: Content::Whole(bytes),
                 form_name,
             })?;
         } else {
-            self.write_here(entry, path, executable, size, data, form_name)?;
+            self.write_streamed(entry, path, executable, size, data, form_name)?;
         }
         self.stats.files += 1;
         self.stats.bytes += size;
         Ok(())
     }
 
-    /// Streams a file too large to hold in memory to disk on this thread, hashing it here
-    /// when the module form wants it. No Go release has one; a hostile archive may.
-    fn write_here(
+    /// Hands a file too large to hold in memory to a writer piece by piece, so its writing
+    /// and hashing happen off this thread too. No Go release has one over 24 MiB; a hostile
+    /// archive may have any size.
+    fn write_streamed(
         &mut self,
         entry: &str,
         path: PathBuf,
@@ -623,35 +618,18 @@ impl<'a> Output<'a> {
         data: &mut impl Read,
         form_name: Option<String>,
     ) -> Result<(), ArchiveError> {
-        let mut file = match file_options(executable).open(&path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                return Err(refuse(entry, "duplicate entry: its path is already taken"));
-            }
-            Err(source) => return Err(ArchiveError::Write { path, source }),
-        };
-        if self.buffer.is_empty() {
-            self.buffer = vec![0; COPY_BUFFER];
-        }
-        let mut sha = form_name.as_ref().map(|_| Sha256::new());
+        let pieces = self.writer.stream(entry, path, executable, form_name)?;
         let mut left = size;
         while left > 0 {
-            let want = left.min(self.buffer.len() as u64) as usize;
-            let n = read_full(data, &mut self.buffer[..want]).map_err(ArchiveError::Read)?;
-            if n == 0 {
+            let mut piece = vec![0; left.min(STREAM_PIECE) as usize];
+            let n = read_full(data, &mut piece).map_err(ArchiveError::Read)?;
+            if n < piece.len() {
                 return Err(ends_inside(entry));
             }
-            if let Err(source) = file.write_all(&self.buffer[..n]) {
-                return Err(ArchiveError::Write { path, source });
-            }
-            if let Some(sha) = sha.as_mut() {
-                sha.update(&self.buffer[..n]);
+            if pieces.send(piece).is_err() {
+                return Err(self.writer.failure());
             }
             left -= n as u64;
-        }
-        if let (Some(form), Some(name), Some(sha)) = (self.writer.form(), form_name, sha) {
-            form.add(name, sha.finalize().into())
-                .map_err(|e| ArchiveError::Read(io::Error::other(e.to_string())))?;
         }
         Ok(())
     }
@@ -778,6 +756,7 @@ mod tests {
     use flate2::Compression;
     use flate2::write::GzEncoder;
     use std::collections::BTreeMap;
+    use std::io::Write;
     use tar::{EntryType, Header};
     use tempfile::TempDir;
     use zip::write::SimpleFileOptions;
@@ -1157,10 +1136,10 @@ mod tests {
         sandbox.assert_untouched();
     }
 
-    /// A large file crosses many copy buffers and gzip blocks intact.
+    /// A large file crosses many stream pieces and gzip blocks intact.
     #[test]
     fn tar_large_file_round_trips() {
-        let data: Vec<u8> = (0..3 * COPY_BUFFER + 12345)
+        let data: Vec<u8> = (0..BUFFERED_MAX as usize + 3 * STREAM_PIECE as usize + 12345)
             .map(|i| (i * 7 % 251) as u8)
             .collect();
         let data: &'static [u8] = data.leak();
@@ -1173,6 +1152,21 @@ mod tests {
     }
 
     // ---- tar: attacks ---------------------------------------------------------------------
+
+    /// A streamed file whose writer fails (here: its path is taken) stops the reader at its
+    /// next piece with the writer's reason, however far the stream had got.
+    #[test]
+    fn tar_refuses_a_duplicate_streamed_file() {
+        let big: &'static [u8] =
+            vec![7u8; BUFFERED_MAX as usize + 5 * STREAM_PIECE as usize].leak();
+        let sandbox = Sandbox::new();
+        let archive = tar_gz(&[
+            raw("go/bin/go", EntryType::Regular, 0o755, b"small"),
+            raw("go/bin/go", EntryType::Regular, 0o755, big),
+        ]);
+        assert_refused(sandbox.tar(&archive), "go/bin/go", "duplicate");
+        sandbox.assert_untouched();
+    }
 
     /// Extracts a .tar.gz holding a harmless `go/` entry, then `hostile`, and checks the refusal.
     fn tar_attack(hostile: Raw, want_why: &str) {

@@ -2,7 +2,8 @@
 //! time (the kernel's inode allocation, not the bytes), and a `.tar.gz` can only be read in
 //! order, so the reader inflates and hands each whole file to a pool of writer threads, which
 //! create, write and (for the cross-check) hash it. Memory stays bounded: files wait only while
-//! the bytes in flight are under [`BUDGET`]; a larger file waits until it is alone.
+//! the bytes in flight are under [`BUDGET`]; a larger file waits until it is alone; a file too
+//! large to hold goes to one writer piece by piece ([`Content::Streamed`]).
 //!
 //! Every path it is given has passed the archive's checks, and its parent folder exists
 //! already (the reader makes folders itself, in order), so the writers only create files, with
@@ -27,9 +28,29 @@ pub struct Job {
     pub entry: String,
     pub path: PathBuf,
     pub executable: bool,
-    pub bytes: Vec<u8>,
+    pub content: Content,
     /// Its name in the module form, when its hash is wanted.
     pub form_name: Option<String>,
+}
+
+/// A file's bytes: whole, or (a large file) in pieces as the reader inflates them, so that
+/// its writing and hashing too leave the reading thread while its memory stays bounded.
+pub enum Content {
+    Whole(Vec<u8>),
+    Streamed(Receiver<Vec<u8>>),
+}
+
+/// Pieces of a streamed file that may wait for its writer.
+const STREAM_DEPTH: usize = 4;
+
+impl Content {
+    /// The bytes held now (a streamed file's pieces are bounded by [`STREAM_DEPTH`]).
+    fn held(&self) -> u64 {
+        match self {
+            Content::Whole(bytes) => bytes.len() as u64,
+            Content::Streamed(_) => 0,
+        }
+    }
 }
 
 /// What the writers share: the byte budget and the first failure.
@@ -104,7 +125,7 @@ impl TreeWriter {
     /// Hands a file to the writers, waiting while the budget is spent. An earlier writer's
     /// failure is returned here, so the reader stops at the next file.
     pub fn write(&self, job: Job) -> Result<(), ArchiveError> {
-        let size = job.bytes.len() as u64;
+        let size = job.content.held();
         {
             let mut in_flight = self
                 .shared
@@ -130,6 +151,33 @@ impl TreeWriter {
             }));
         }
         Ok(())
+    }
+
+    /// Hands a large file to the writers to be written as its pieces arrive: send them in
+    /// order on the returned sender, then drop it. A failed send means the writers stopped:
+    /// [`TreeWriter::failure`] says why.
+    pub fn stream(
+        &self,
+        entry: &str,
+        path: PathBuf,
+        executable: bool,
+        form_name: Option<String>,
+    ) -> Result<SyncSender<Vec<u8>>, ArchiveError> {
+        let (pieces, received) = sync_channel(STREAM_DEPTH);
+        self.write(Job {
+            entry: entry.to_owned(),
+            path,
+            executable,
+            content: Content::Streamed(received),
+            form_name,
+        })?;
+        Ok(pieces)
+    }
+
+    /// Why the writers stopped (after a failed send to a stream).
+    pub fn failure(&self) -> ArchiveError {
+        self.take_failure()
+            .unwrap_or_else(|| ArchiveError::Read(io::Error::other("the file writers stopped")))
     }
 
     fn take_failure(&self) -> Option<ArchiveError> {
@@ -182,9 +230,9 @@ fn work(queue: &Mutex<Receiver<Job>>, shared: &Shared, form: Option<&FormHash>) 
             Ok(job) => job,
             Err(_) => return,
         };
-        let size = job.bytes.len() as u64;
+        let size = job.content.held();
         if !shared.failed()
-            && let Err(error) = write_one(&job, form)
+            && let Err(error) = write_one(job, form)
         {
             shared.fail(error);
         }
@@ -192,29 +240,36 @@ fn work(queue: &Mutex<Receiver<Job>>, shared: &Shared, form: Option<&FormHash>) 
     }
 }
 
-fn write_one(job: &Job, form: Option<&FormHash>) -> Result<(), ArchiveError> {
-    let mut file = match file_options(job.executable).open(&job.path) {
+fn write_one(job: Job, form: Option<&FormHash>) -> Result<(), ArchiveError> {
+    let Job {
+        entry,
+        path,
+        executable,
+        content,
+        form_name,
+    } = job;
+    let mut file = match file_options(executable).open(&path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            return Err(refuse(
-                &job.entry,
-                "duplicate entry: its path is already taken",
-            ));
+            return Err(refuse(&entry, "duplicate entry: its path is already taken"));
         }
-        Err(source) => {
-            return Err(ArchiveError::Write {
-                path: job.path.clone(),
-                source,
-            });
-        }
+        Err(source) => return Err(ArchiveError::Write { path, source }),
     };
-    file.write_all(&job.bytes)
-        .map_err(|source| ArchiveError::Write {
-            path: job.path.clone(),
-            source,
-        })?;
-    if let (Some(form), Some(name)) = (form, &job.form_name) {
-        form.add(name.clone(), Sha256::digest(&job.bytes).into())
+    let mut sha = form_name.as_ref().and(form).map(|_| Sha256::new());
+    let mut put = |bytes: &[u8]| {
+        if let Some(sha) = sha.as_mut() {
+            sha.update(bytes);
+        }
+        file.write_all(bytes)
+    };
+    let written = match content {
+        Content::Whole(bytes) => put(&bytes),
+        // Until the reader hangs up; dropping the pieces on a failure stops it at its next send.
+        Content::Streamed(pieces) => pieces.iter().try_for_each(|piece| put(&piece)),
+    };
+    written.map_err(|source| ArchiveError::Write { path, source })?;
+    if let (Some(form), Some(name), Some(sha)) = (form, form_name, sha) {
+        form.add(name, sha.finalize().into())
             .map_err(|e| ArchiveError::Read(io::Error::other(e.to_string())))?;
     }
     Ok(())
