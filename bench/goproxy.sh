@@ -13,7 +13,8 @@
 # machine's disk reuses freed inodes only after a minute). Each side is a small bash script, so
 # the shell costs the same on all three.
 #
-# Usage: bench/goproxy.sh   (needs hyperfine, curl, python3, pip, /usr/bin/time)
+# Usage: bench/goproxy.sh   (ROUNDS rounds of RUNS runs, default 3 x 10; needs hyperfine, curl,
+# python3, pip, /usr/bin/time)
 #   GOPIN_BIN=PATH times another gopin build (e.g. an older commit's) instead of this checkout's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,18 +80,28 @@ echo "module zip: $zip_size bytes; release archive: $(stat -c %s "$work/srv/$fil
 # Unpacking the fixture's trees and the check runs just now keep this disk busy: let it settle.
 # `sync` before each run (untimed), so no run pays for writing back the one before it.
 sleep 60
-hyperfine --warmup 1 --runs "${RUNS:-10}" --prepare sync --export-json "$work/result.json" \
-  -n "gopin install (goproxy)" "bash $work/gopin.sh" \
-  -n "go toolchain switch" "bash $work/go.sh" \
-  -n "curl + sha256sum + tar" "bash $work/recipe.sh"
-python3 - "$work/result.json" <<'PY'
-import json, sys
-rows = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-for name, r in rows.items():
-    print(f"{name:<26} median {r['median']:.3f} s  mean {r['mean']:.3f} s  min {r['min']:.3f} s")
-g = rows["gopin install (goproxy)"]["median"]
-print(f"gopin / go switch: {g / rows['go toolchain switch']['median']:.2f}x (target <= 0.25)")
-print(f"gopin / recipe:    {g / rows['curl + sha256sum + tar']['median']:.2f}x (target <= 0.8)")
+# hyperfine runs each command's runs in a block, so the set runs in ROUNDS rounds (default 3)
+# of RUNS runs each and every number pools the rounds: the three sides alternate over time.
+for round in $(seq "${ROUNDS:-3}"); do
+  hyperfine --warmup 1 --runs "${RUNS:-10}" --prepare sync --style none \
+    --export-json "$work/result-$round.json" \
+    -n "gopin install (goproxy)" "bash $work/gopin.sh" \
+    -n "go toolchain switch" "bash $work/go.sh" \
+    -n "curl + sha256sum + tar" "bash $work/recipe.sh" >/dev/null
+done
+python3 - "$work"/result-*.json <<'PY'
+import json, statistics, sys
+times = {}
+for path in sys.argv[1:]:
+    for r in json.load(open(path))["results"]:
+        times.setdefault(r["command"], []).extend(r["times"])
+med = {}
+for name, t in times.items():
+    med[name] = statistics.median(t)
+    print(f"{name:<26} median {med[name]:.3f} s  mean {statistics.mean(t):.3f} s  min {min(t):.3f} s  (n={len(t)})")
+g = med["gopin install (goproxy)"]
+print(f"gopin / go switch: {g / med['go toolchain switch']:.2f}x (target <= 0.25)")
+print(f"gopin / recipe:    {g / med['curl + sha256sum + tar']:.2f}x (target <= 0.8)")
 PY
 echo "peak memory (maximum resident set size):"
 d="$runs/mem"
