@@ -45,7 +45,15 @@ fi
 server_pid=$!
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/golang.org/toolchain/@v/list" && break; sleep 0.1; done
 proxy="http://127.0.0.1:$port"
-runs="$work/runs"
+# RUNS_DIR=/dev/shm/x: every run installs on tmpfs and the one before it is removed first
+# (untimed), which takes this disk's noise (inode reuse after deletions) out of the comparison.
+runs="${RUNS_DIR:-$work/runs}"
+prepare=sync
+if [ -n "${RUNS_DIR:-}" ]; then
+  mkdir -p "$RUNS_DIR"
+  prepare="rm -rf $RUNS_DIR/*; sync"
+  trap 'cleanup; rm -rf "$RUNS_DIR"' EXIT
+fi
 mkdir -p "$runs" "$work/module"
 printf 'module example.com/bench\n\ngo 1.22.10\n' >"$work/module/go.mod"
 zip_size=$(stat -c %s "$work/srv/golang.org/toolchain/@v/v0.0.1-go1.22.10.linux-amd64.zip")
@@ -83,7 +91,7 @@ sleep 60
 # hyperfine runs each command's runs in a block, so the set runs in ROUNDS rounds (default 3)
 # of RUNS runs each and every number pools the rounds: the three sides alternate over time.
 for round in $(seq "${ROUNDS:-3}"); do
-  hyperfine --warmup 1 --runs "${RUNS:-10}" --prepare sync --style none \
+  hyperfine --warmup 1 --runs "${RUNS:-10}" --prepare "$prepare" --style none \
     --export-json "$work/result-$round.json" \
     -n "gopin install (goproxy)" "bash $work/gopin.sh" \
     -n "go toolchain switch" "bash $work/go.sh" \
