@@ -156,6 +156,22 @@ pub fn partial_path(ctx: &Ctx, expected: &Expected) -> PathBuf {
         .join(format!("{}.{tag}.part", expected.filename))
 }
 
+/// The verified archive for `expected`: the one kept in `downloads/` when it still matches,
+/// else downloaded now (for the mirrors, which copy or rebuild it rather than unpack it).
+pub fn kept_or_fetched(ctx: &Ctx, expected: &Expected) -> Result<PathBuf> {
+    let kept = archive_path(ctx, &expected.filename);
+    if matches(&kept, expected) {
+        crate::output::info(format_args!(
+            "using the verified archive {}",
+            kept.display()
+        ));
+        return Ok(kept);
+    }
+    let style = crate::progress::Style::from_env(ctx.quiet);
+    let progress = Progress::new(style, &expected.filename, expected.size);
+    fetch(ctx, expected, &progress, &mut Discard)
+}
+
 /// Downloads `expected` from `GOPIN_DOWNLOAD_URL` into `downloads/`, feeding `consumer` on the
 /// way; returns the verified archive's path.
 pub fn fetch(

@@ -6,13 +6,12 @@
 //! (`crate::mirror`); both kinds can share one DIR.
 
 use crate::ctx::Ctx;
-use crate::download::{self, Discard, Expected};
+use crate::download::{self, Expected};
 use crate::error::user;
 use crate::index::cache::write_atomic;
 use crate::index::{Index, Release};
 use crate::output;
 use crate::platform::Platform;
-use crate::progress::{Progress, Style};
 use anyhow::{Context, Result};
 use gopin_shim::{Report, Version};
 use std::path::{Path, PathBuf};
@@ -93,17 +92,7 @@ fn copy_verified(ctx: &Ctx, expected: &Expected, dir: &Path) -> Result<()> {
         ));
         return Ok(());
     }
-    let cached = download::archive_path(ctx, &expected.filename);
-    let source = if download::matches(&cached, expected) {
-        cached
-    } else {
-        let progress = Progress::new(
-            Style::from_env(ctx.quiet),
-            &expected.filename,
-            expected.size,
-        );
-        download::fetch(ctx, expected, &progress, &mut Discard)?
-    };
+    let source = download::kept_or_fetched(ctx, expected)?;
     let tmp = dir.join(format!(".{}.{}.tmp", expected.filename, std::process::id()));
     std::fs::copy(&source, &tmp)
         .with_context(|| format!("cannot copy {} to {}", source.display(), tmp.display()))?;

@@ -19,13 +19,13 @@ pub mod sumdb_answers;
 use crate::archive::Limits;
 use crate::ctx::Ctx;
 use crate::dirhash::H1;
-use crate::download::{self, Discard, Expected};
+use crate::download::{self, Expected};
 use crate::error::{Unreachable, user};
 use crate::gosettings::{Checking, GoSettings};
 use crate::install::{archive_format, unpack_file};
 use crate::output;
 use crate::platform::Platform;
-use crate::progress::{Progress, Style};
+use crate::progress::Style;
 use crate::source::toolchain_module::{
     MODULE, built_by_distpack, module_version, parse_module_version,
 };
@@ -352,27 +352,13 @@ fn from_index(
     let expected =
         Expected::from_index(found.archive, &index.origin).map_err(Failure::Unavailable)?;
     let format = archive_format(&expected.filename)?;
-    let cached = download::archive_path(ctx, &expected.filename);
-    let archive = if download::matches(&cached, &expected) {
-        output::info(format_args!(
-            "using the verified archive {}",
-            cached.display()
-        ));
-        cached
-    } else {
-        let progress = Progress::new(
-            Style::from_env(ctx.quiet),
-            &expected.filename,
-            expected.size,
-        );
-        download::fetch(ctx, &expected, &progress, &mut Discard).map_err(|e| {
-            if e.downcast_ref::<Unreachable>().is_some() {
-                Failure::Unavailable(e)
-            } else {
-                Failure::Fatal(e)
-            }
-        })?
-    };
+    let archive = download::kept_or_fetched(ctx, &expected).map_err(|e| {
+        if e.downcast_ref::<Unreachable>().is_some() {
+            Failure::Unavailable(e)
+        } else {
+            Failure::Fatal(e)
+        }
+    })?;
     let tree = tmp.join("tree");
     unpack_file(format, &archive, &tree, None)?;
     let zip = tmp.join(format!("{module_version}.zip"));
