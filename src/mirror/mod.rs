@@ -20,7 +20,7 @@ use crate::archive::Limits;
 use crate::ctx::Ctx;
 use crate::dirhash::H1;
 use crate::download::{self, Expected};
-use crate::error::{Unreachable, user};
+use crate::error::user;
 use crate::gosettings::{Checking, GoSettings};
 use crate::install::{archive_format, unpack_file};
 use crate::output;
@@ -352,13 +352,7 @@ fn from_index(
     let expected =
         Expected::from_index(found.archive, &index.origin).map_err(Failure::Unavailable)?;
     let format = archive_format(&expected.filename)?;
-    let archive = download::kept_or_fetched(ctx, &expected).map_err(|e| {
-        if e.downcast_ref::<Unreachable>().is_some() {
-            Failure::Unavailable(e)
-        } else {
-            Failure::Fatal(e)
-        }
-    })?;
+    let archive = download::kept_or_fetched(ctx, &expected).map_err(Failure::of_download)?;
     let tree = tmp.join("tree");
     unpack_file(format, &archive, &tree, None)?;
     let zip = tmp.join(format!("{module_version}.zip"));

@@ -19,7 +19,7 @@ use crate::archive::Limits;
 use crate::ctx::Ctx;
 use crate::document;
 use crate::download::{self, Consumer, Discard, Expected};
-use crate::error::{Unreachable, user};
+use crate::error::user;
 use crate::gosettings::{Checking, GoSettings, Proxy};
 use crate::install::Options;
 use crate::module_zip::{
@@ -292,13 +292,7 @@ impl ZipUrls {
             &progress,
             consumer,
         )
-        .map_err(|e| {
-            if e.downcast_ref::<Unreachable>().is_some() {
-                Failure::Unavailable(e)
-            } else {
-                Failure::Fatal(e)
-            }
-        })
+        .map_err(Failure::of_download)
     }
 }
 

@@ -6,7 +6,7 @@ use super::{Failure, Kind, Listed, Source};
 use crate::archive::Format;
 use crate::ctx::Ctx;
 use crate::download::{self, Discard, Expected};
-use crate::error::{Unreachable, user};
+use crate::error::user;
 use crate::install::{Options, StreamExtractor, archive_format, unpack_file};
 use crate::output;
 use crate::platform::Platform;
@@ -90,13 +90,7 @@ impl Source for IndexSource {
             Format::Zip => download::fetch(ctx, &expected, &progress, &mut Discard)
                 .and_then(|path| unpack_file(format, &path, staging, form)),
         };
-        let unpacked = fetched.map_err(|e| {
-            if e.downcast_ref::<Unreachable>().is_some() {
-                Failure::Unavailable(e)
-            } else {
-                Failure::Fatal(e)
-            }
-        })?;
+        let unpacked = fetched.map_err(Failure::of_download)?;
         let verification = check.finish(ctx, unpacked.form_h1, Some(&cached));
         if verification.is_err() {
             let _ = std::fs::remove_dir_all(staging);

@@ -74,6 +74,16 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// A failed download: unreachable servers leave the next source a chance; anything else
+    /// (a mismatch, a full disk) does not.
+    pub fn of_download(error: anyhow::Error) -> Failure {
+        if error.downcast_ref::<crate::error::Unreachable>().is_some() {
+            Failure::Unavailable(error)
+        } else {
+            Failure::Fatal(error)
+        }
+    }
+
     /// The error, whichever kind of failure carried it.
     pub fn into_error(self) -> anyhow::Error {
         match self {
