@@ -187,12 +187,7 @@ fn sha_from_index(ctx: &Ctx, filename: &str, version: &Version) -> Result<String
 
 /// `go1.22.10.linux-amd64.tar.gz` -> go1.22.10.
 fn version_from_filename(name: &str) -> Option<Version> {
-    let stem = name
-        .strip_suffix(".tar.gz")
-        .or_else(|| name.strip_suffix(".zip"))?;
-    let (version, platform) = stem.rsplit_once('.')?;
-    platform.contains('-').then_some(())?;
-    Version::parse_toolchain(version).filter(|v| v.suffix().is_empty())
+    install::parse_archive_name(name).map(|(version, _)| version)
 }
 
 #[cfg(test)]

@@ -96,8 +96,8 @@ pub fn install_archive(
     let platform = file
         .file_name()
         .and_then(|n| n.to_str())
-        .and_then(platform_of_archive)
-        .unwrap_or_else(|| ctx.platform.clone());
+        .and_then(parse_archive_name)
+        .map_or_else(|| ctx.platform.clone(), |(_, platform)| platform);
     let check = CrossCheck::begin(ctx, version, &platform).map_err(Failure::into_error)?;
     let computed =
         download::sha256_file(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -124,15 +124,21 @@ pub fn install_archive(
     installed(ctx, version)
 }
 
-/// PURE: the platform a release archive's name gives (`go1.22.10.linux-amd64.tar.gz`).
-fn platform_of_archive(name: &str) -> Option<Platform> {
+/// PURE: the release and platform a release archive's name gives
+/// (`go1.22.10.linux-amd64.tar.gz`): an official version (no custom suffix) and a platform of
+/// plain letters and digits; `None` for any other name.
+pub fn parse_archive_name(name: &str) -> Option<(Version, Platform)> {
     let stem = name
         .strip_suffix(".tar.gz")
         .or_else(|| name.strip_suffix(".zip"))?;
-    let (_, platform) = stem.rsplit_once('.')?;
+    let (version, platform) = stem.rsplit_once('.')?;
     let (os, arch) = platform.split_once('-')?;
     let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric());
-    (plain(os) && plain(arch)).then(|| Platform::new(os, arch))
+    if !(plain(os) && plain(arch)) {
+        return None;
+    }
+    let version = Version::parse_toolchain(version).filter(|v| v.suffix().is_empty())?;
+    Some((version, Platform::new(os, arch)))
 }
 
 /// Announces a new install and gives it its `goX.Y.Z` shim.
